@@ -1,0 +1,75 @@
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from "zod-openapi";
+import { errorResponse } from "@/lib/validation/common";
+import type { Operation } from "./operation";
+import { apiKeyOps } from "./ops/api-keys";
+import { auditOps } from "./ops/audit";
+import { userOps } from "./ops/users";
+
+/** Every /api/v1 operation; a test checks this against the route files on disk. */
+export const operations: Operation[] = [
+  ...Object.values(apiKeyOps),
+  ...Object.values(auditOps),
+  ...Object.values(userOps),
+] as Operation[];
+
+const errors = {
+  "400": "Validation failed; details lists each bad field",
+  "401": "Missing, unknown or revoked API key",
+  "403": "The key's role may not do this",
+  "404": "Not found in this organisation",
+  "429": "Rate limited; see Retry-After",
+} as const;
+
+function toOperation(o: Operation): ZodOpenApiOperationObject {
+  const responses: Record<string, ZodOpenApiResponseObject> = {
+    [String(o.status ?? (o.response ? 200 : 204))]: {
+      description: "Success",
+      ...(o.response ? { content: { "application/json": { schema: o.response } } } : {}),
+    },
+  };
+  for (const [code, description] of Object.entries(errors)) {
+    responses[code] = { description, content: { "application/json": { schema: errorResponse } } };
+  }
+  return {
+    summary: o.summary,
+    tags: [o.tag],
+    requestParams: { ...(o.params ? { path: o.params } : {}), ...(o.query ? { query: o.query } : {}) },
+    ...(o.body ? { requestBody: { content: { "application/json": { schema: o.body } } } } : {}),
+    responses,
+  };
+}
+
+let cached: ReturnType<typeof createDocument> | undefined;
+
+/** The OpenAPI 3.1 document, generated from the operations' zod schemas. */
+export function openApiDocument() {
+  if (cached) return cached;
+  const paths: ZodOpenApiPathsObject = {};
+  for (const o of operations) {
+    const item = (paths[o.path] ??= {});
+    item[o.method.toLowerCase() as "get"] = toOperation(o);
+  }
+  paths["/openapi.json"] = {
+    get: { summary: "This document", tags: ["Meta"], security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+  };
+  cached = createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Switchboard API",
+      version: "1.0.0",
+      description: "Email and SMS over many providers with failover, templates, campaigns, opt-outs, billing and reports.",
+    },
+    servers: [{ url: "/api/v1" }],
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "Authorization: Bearer <API key>" } },
+    },
+    paths,
+  });
+  return cached;
+}

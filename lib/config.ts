@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/** Empty strings in the environment mean "unset", as a shell user expects. */
+const optionalString = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  APP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+      .optional(),
+  ),
+  AUTH_SECRET: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  APP_ENCRYPTION_KEY: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine(
+        (v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, "base64").length === 32,
+        "must be 32 bytes as 64 hex characters or base64",
+      )
+      .optional(),
+  ),
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  INNGEST_DEV: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1"]).optional()),
+  STRIPE_SECRET_KEY: optionalString,
+  STRIPE_WEBHOOK_SECRET: optionalString,
+  STRIPE_API_BASE: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  appUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databaseMode: "postgres" | "pglite";
+  jobsMode: "inngest" | "embedded";
+  authSecret: string;
+  encryptionKey: Buffer;
+  inngest: { eventKey?: string; signingKey?: string; dev: boolean };
+  stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
+  apiRateLimitPerSecond: number;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses an environment; throws ConfigError naming each bad variable. */
+export function parseEnv(env: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * A secret read from the environment or, when absent, generated once into
+ * DATA_DIR so that embedded installs need no configuration and survive restarts.
+ */
+function persistedSecret(dataDir: string, file: string, fromEnv: string | undefined, bytes: number): string {
+  if (fromEnv) return fromEnv;
+  const full = path.join(dataDir, file);
+  if (existsSync(full)) return readFileSync(full, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = randomBytes(bytes).toString("base64");
+  writeFileSync(full, `${value}\n`, { mode: 0o600, flag: "wx" });
+  chmodSync(full, 0o600);
+  return value;
+}
+
+function decodeKey(raw: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed from process.env on first use. */
+export function config(): Config {
+  if (cached) return cached;
+  const env = parseEnv(process.env);
+  const dataDir = path.resolve(env.DATA_DIR);
+  const jobsMode =
+    env.INNGEST_DEV === "1" || (env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY) ? "inngest" : "embedded";
+  cached = {
+    port: env.PORT,
+    appUrl: env.APP_URL?.replace(/\/$/, ""),
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    databaseMode: env.DATABASE_URL ? "postgres" : "pglite",
+    jobsMode,
+    authSecret: persistedSecret(dataDir, "auth-secret", env.AUTH_SECRET, 48),
+    encryptionKey: decodeKey(persistedSecret(dataDir, "encryption-key", env.APP_ENCRYPTION_KEY, 32)),
+    inngest: {
+      eventKey: env.INNGEST_EVENT_KEY,
+      signingKey: env.INNGEST_SIGNING_KEY,
+      dev: env.INNGEST_DEV === "1",
+    },
+    stripe: {
+      secretKey: env.STRIPE_SECRET_KEY,
+      webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+      apiBase: env.STRIPE_API_BASE,
+    },
+    apiRateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
+    logLevel: env.LOG_LEVEL,
+  };
+  return cached;
+}

@@ -1,0 +1,4 @@
+export * from "./api-keys";
+export * from "./audit";
+export * from "./organisations";
+export * from "./rate-limits";

@@ -1,0 +1,64 @@
+import { relations } from "drizzle-orm";
+import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamps } from "./_columns";
+
+export const roleEnum = pgEnum("role", ["admin", "manager", "staff"]);
+export type Role = (typeof roleEnum.enumValues)[number];
+export const ROLES = roleEnum.enumValues;
+
+export const organisations = pgTable(
+  "organisations",
+  {
+    id: id(),
+    name: text().notNull(),
+    /** ISO 3166 region used to read national phone numbers. */
+    defaultRegion: text().notNull().default("US"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("organisations_name_key").on(t.name)],
+);
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    email: text().notNull(),
+    name: text(),
+    passwordHash: text().notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: roleEnum().notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("memberships_org_user_key").on(t.orgId, t.userId),
+    index("memberships_org_id_idx").on(t.orgId),
+    index("memberships_user_id_idx").on(t.userId),
+  ],
+);
+
+export const organisationsRelations = relations(organisations, ({ many }) => ({
+  memberships: many(memberships),
+}));
+export const usersRelations = relations(users, ({ many }) => ({ memberships: many(memberships) }));
+export const membershipsRelations = relations(memberships, ({ one }) => ({
+  organisation: one(organisations, { fields: [memberships.orgId], references: [organisations.id] }),
+  user: one(users, { fields: [memberships.userId], references: [users.id] }),
+}));
+
+export type Organisation = typeof organisations.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type Membership = typeof memberships.$inferSelect;

@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import { config } from "@/lib/config";
+import { getDb } from "@/lib/db";
+import { log } from "@/lib/logger";
+
+/** Database reachability and which database and job-runner modes this process runs in. */
+export async function healthReport() {
+  const cfg = config();
+  let reachable = false;
+  let error: string | undefined;
+  const started = Date.now();
+  try {
+    const db = await getDb();
+    await db.execute(sql`select 1`);
+    reachable = true;
+  } catch (e) {
+    log.error("health check: database unreachable", { error: e });
+    error = "database unreachable";
+  }
+  return {
+    status: reachable ? ("ok" as const) : ("degraded" as const),
+    database: { mode: cfg.databaseMode, reachable, latency_ms: Date.now() - started, ...(error ? { error } : {}) },
+    jobs: { mode: cfg.jobsMode },
+    time: new Date().toISOString(),
+  };
+}
