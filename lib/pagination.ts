@@ -1,4 +1,4 @@
-import { and, type Column, desc, lt, or, eq, type SQL } from "drizzle-orm";
+import { and, type Column, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import { AppError } from "@/lib/errors";
 
 export interface Page<T> {

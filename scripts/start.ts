@@ -41,7 +41,11 @@ const stale = !existsSync(buildId) || Math.max(...sources, ...files) > statSync(
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 if (stale) {
   console.log("Building Switchboard (first start or sources changed)…");
-  const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: process.env });
+  const build = spawnSync(process.execPath, [nextBin, "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: process.env,
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { requirePermission } from "@/lib/auth/permissions";
 import { AppError, type FieldIssue, isAppError } from "@/lib/errors";
 import { log } from "@/lib/logger";
@@ -50,38 +50,55 @@ export function errorResponse(e: unknown): Response {
     const headers = new Headers();
     if (e.retryAfterSeconds) headers.set("Retry-After", String(e.retryAfterSeconds));
     return Response.json(
-      { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } },
+      {
+        error: {
+          code: e.code,
+          message: e.message,
+          ...(e.details !== undefined ? { details: e.details } : {}),
+        },
+      },
       { status: e.status, headers },
     );
   }
   if (e && typeof e === "object" && "code" in e && e.code === "23505") {
-    return Response.json({ error: { code: "conflict", message: "A conflicting record already exists" } }, { status: 409 });
+    return Response.json(
+      { error: { code: "conflict", message: "A conflicting record already exists" } },
+      { status: 409 },
+    );
   }
   log.error("unhandled error in API route", { error: e });
-  return Response.json({ error: { code: "internal_error", message: "Internal server error" } }, { status: 500 });
+  return Response.json(
+    { error: { code: "internal_error", message: "Internal server error" } },
+    { status: 500 },
+  );
 }
 
 /**
  * Builds a route handler: authenticate, check the role, parse path, query and
  * body with the operation's schemas, call the service, map the result or error.
  */
-export function handle<P extends z.ZodObject | undefined, Q extends z.ZodObject | undefined, B extends z.ZodType | undefined>(
-  operation: Operation<P, Q, B>,
-  fn: (args: HandlerArgs<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
-) {
+export function handle<
+  P extends z.ZodObject | undefined,
+  Q extends z.ZodObject | undefined,
+  B extends z.ZodType | undefined,
+>(operation: Operation<P, Q, B>, fn: (args: HandlerArgs<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
     try {
       const { requestContext } = await import("@/lib/auth/context");
       const ctx = await requestContext(req);
       if (operation.permission) requirePermission(ctx, operation.permission);
       // A malformed id cannot name a row of this organisation: 404, like any other missing row.
-      const params = (operation.params ? parse(operation.params, await context.params, "path", 404) : undefined) as Out<P>;
+      const params = (
+        operation.params ? parse(operation.params, await context.params, "path", 404) : undefined
+      ) as Out<P>;
       const query = (
         operation.query
           ? parse(operation.query, Object.fromEntries(new URL(req.url).searchParams), "query")
           : undefined
       ) as Out<Q>;
-      const body = (operation.body ? parse(operation.body, await readJson(req), "body") : undefined) as Out<B>;
+      const body = (
+        operation.body ? parse(operation.body, await readJson(req), "body") : undefined
+      ) as Out<B>;
       const result = await fn({ ctx, params, query, body, req });
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });

@@ -51,23 +51,32 @@ export function openApiDocument() {
   if (cached) return cached;
   const paths: ZodOpenApiPathsObject = {};
   for (const o of operations) {
-    const item = (paths[o.path] ??= {});
+    paths[o.path] ??= {};
+    const item = paths[o.path] as NonNullable<ZodOpenApiPathsObject[string]>;
     item[o.method.toLowerCase() as "get"] = toOperation(o);
   }
   paths["/openapi.json"] = {
-    get: { summary: "This document", tags: ["Meta"], security: [], responses: { "200": { description: "OpenAPI 3.1" } } },
+    get: {
+      summary: "This document",
+      tags: ["Meta"],
+      security: [],
+      responses: { "200": { description: "OpenAPI 3.1" } },
+    },
   };
   cached = createDocument({
     openapi: "3.1.0",
     info: {
       title: "Switchboard API",
       version: "1.0.0",
-      description: "Email and SMS over many providers with failover, templates, campaigns, opt-outs, billing and reports.",
+      description:
+        "Email and SMS over many providers with failover, templates, campaigns, opt-outs, billing and reports.",
     },
     servers: [{ url: "/api/v1" }],
     security: [{ apiKey: [] }],
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "Authorization: Bearer <API key>" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "Authorization: Bearer <API key>" },
+      },
     },
     paths,
   });

@@ -33,7 +33,12 @@ export async function getSession(): Promise<SessionState | null> {
     user,
     memberships,
     active,
-    ctx: { orgId: active.orgId, role: active.role, actor: { type: "user", id: user.id, label: user.email }, ip },
+    ctx: {
+      orgId: active.orgId,
+      role: active.role,
+      actor: { type: "user", id: user.id, label: user.email },
+      ip,
+    },
   };
 }
 

@@ -42,7 +42,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           const user = await verifyCredentials({ ...parsed.data, ip: clientIp(request.headers) });
           return user ? { id: user.id, email: user.email, name: user.name } : null;
         } catch (e) {
-          if (isAppError(e) && e.code === "rate_limited") throw new RateLimitedSignin(e.retryAfterSeconds ?? 60);
+          if (isAppError(e) && e.code === "rate_limited")
+            throw new RateLimitedSignin(e.retryAfterSeconds ?? 60);
           throw e;
         }
       },

@@ -26,7 +26,10 @@ export const USAGE = [
   "ROLE is admin, manager or staff. A named organisation that does not exist is created.",
 ];
 
-function required(values: Record<string, string | boolean | undefined>, names: string[]): Record<string, string> {
+function required(
+  values: Record<string, string | boolean | undefined>,
+  names: string[],
+): Record<string, string> {
   const missing = names.filter((n) => typeof values[n] !== "string" || values[n] === "");
   if (missing.length) {
     throw AppError.validation(missing.map((n) => ({ field: `--${n}`, message: "is required" })));
@@ -36,7 +39,8 @@ function required(values: Record<string, string | boolean | undefined>, names: s
 
 function role(value: string): Role {
   const r = roleSchema.safeParse(value);
-  if (!r.success) throw AppError.validation([{ field: "--role", message: "must be admin, manager or staff" }]);
+  if (!r.success)
+    throw AppError.validation([{ field: "--role", message: "must be admin, manager or staff" }]);
   return r.data;
 }
 
@@ -73,10 +77,19 @@ export async function runCommand(argv: string[]): Promise<CliResult> {
       }
       case "user:create": {
         const v = required(values, ["email", "password", "org", "role"]);
-        const r = await provisionUser({ email: v.email as string, password: v.password as string, org: v.org as string, role: role(v.role as string), name: v.name });
+        const r = await provisionUser({
+          email: v.email as string,
+          password: v.password as string,
+          org: v.org as string,
+          role: role(v.role as string),
+          name: v.name,
+        });
         return {
           code: 0,
-          lines: [`${r.created ? "Created" : "Updated"} user ${v.email} as ${v.role} of "${r.orgName}".`, r.userId],
+          lines: [
+            `${r.created ? "Created" : "Updated"} user ${v.email} as ${v.role} of "${r.orgName}".`,
+            r.userId,
+          ],
         };
       }
       case "apikey:create": {
@@ -87,7 +100,10 @@ export async function runCommand(argv: string[]): Promise<CliResult> {
           ctx: systemCtx(org.id),
           input: { name: v.name ?? "CLI key", role: role(v.role as string) },
         });
-        return { code: 0, lines: [`API key "${apiKey.name}" (${apiKey.role}) for "${org.name}", id ${apiKey.id}:`, key] };
+        return {
+          code: 0,
+          lines: [`API key "${apiKey.name}" (${apiKey.role}) for "${org.name}", id ${apiKey.id}:`, key],
+        };
       }
       case undefined:
       case "help":

@@ -1,7 +1,7 @@
 import { ConfigError } from "@/lib/config";
 import { closeDb } from "@/lib/db";
-import { type CliResult, runCommand } from "./commands";
 import { runningServer } from "./bridge";
+import { type CliResult, runCommand } from "./commands";
 
 async function viaServer(argv: string[]): Promise<CliResult | null> {
   const server = runningServer();
@@ -32,7 +32,9 @@ main()
     process.exit(code);
   })
   .catch(async (e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : `Error: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(
+      e instanceof ConfigError ? e.message : `Error: ${e instanceof Error ? e.message : String(e)}`,
+    );
     await closeDb().catch(() => {});
     process.exit(1);
   });

@@ -19,7 +19,12 @@ export async function healthReport() {
   }
   return {
     status: reachable ? ("ok" as const) : ("degraded" as const),
-    database: { mode: cfg.databaseMode, reachable, latency_ms: Date.now() - started, ...(error ? { error } : {}) },
+    database: {
+      mode: cfg.databaseMode,
+      reachable,
+      latency_ms: Date.now() - started,
+      ...(error ? { error } : {}),
+    },
     jobs: { mode: cfg.jobsMode },
     time: new Date().toISOString(),
   };

@@ -48,7 +48,11 @@ export const LOGIN_LIMITS = {
 /** Counts one sign-in attempt for (ip, email) and for the ip alone; throws rate_limited past either limit. */
 export async function limitLoginAttempt(ip: string | null, email: string): Promise<void> {
   const who = ip ?? "unknown";
-  const pair = await limiter("login_pair", LOGIN_LIMITS.perEmailAndIp.points, LOGIN_LIMITS.perEmailAndIp.duration);
+  const pair = await limiter(
+    "login_pair",
+    LOGIN_LIMITS.perEmailAndIp.points,
+    LOGIN_LIMITS.perEmailAndIp.duration,
+  );
   const perIp = await limiter("login_ip", LOGIN_LIMITS.perIp.points, LOGIN_LIMITS.perIp.duration);
   await consume(perIp, who);
   await consume(pair, `${who}|${email.trim().toLowerCase()}`);
@@ -56,6 +60,10 @@ export async function limitLoginAttempt(ip: string | null, email: string): Promi
 
 /** After a successful sign-in, that (ip, email) pair starts afresh. */
 export async function resetLoginAttempts(ip: string | null, email: string): Promise<void> {
-  const pair = await limiter("login_pair", LOGIN_LIMITS.perEmailAndIp.points, LOGIN_LIMITS.perEmailAndIp.duration);
+  const pair = await limiter(
+    "login_pair",
+    LOGIN_LIMITS.perEmailAndIp.points,
+    LOGIN_LIMITS.perEmailAndIp.duration,
+  );
   await pair.delete(`${ip ?? "unknown"}|${email.trim().toLowerCase()}`);
 }

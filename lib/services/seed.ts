@@ -22,7 +22,10 @@ export async function seedDemo(): Promise<{ created: boolean; email: string }> {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL));
   if (existing) return { created: false, email: DEMO_EMAIL };
   const password = randomBytes(12).toString("base64url");
-  await provisionUser({ email: DEMO_EMAIL, password, org: DEMO_ORG, role: "admin", name: "Demo Admin" }, "seed");
+  await provisionUser(
+    { email: DEMO_EMAIL, password, org: DEMO_ORG, role: "admin", name: "Demo Admin" },
+    "seed",
+  );
   writeFileSync(credentialsFile(), `${JSON.stringify({ email: DEMO_EMAIL, password })}\n`, { mode: 0o600 });
   return { created: true, email: DEMO_EMAIL };
 }

@@ -44,5 +44,11 @@ export interface MemberRow {
 }
 
 export function toMemberJson(m: MemberRow): z.infer<typeof memberJson> {
-  return { id: m.userId, email: m.email, name: m.name, role: m.role, created_at: isoDate(m.createdAt) as string };
+  return {
+    id: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    created_at: isoDate(m.createdAt) as string,
+  };
 }

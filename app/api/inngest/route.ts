@@ -15,6 +15,9 @@ function notConfigured(): Response {
 }
 
 type Args = Parameters<typeof served.GET>;
-export const GET = (...args: Args) => (config().jobsMode === "inngest" ? served.GET(...args) : notConfigured());
-export const POST = (...args: Args) => (config().jobsMode === "inngest" ? served.POST(...args) : notConfigured());
-export const PUT = (...args: Args) => (config().jobsMode === "inngest" ? served.PUT(...args) : notConfigured());
+export const GET = (...args: Args) =>
+  config().jobsMode === "inngest" ? served.GET(...args) : notConfigured();
+export const POST = (...args: Args) =>
+  config().jobsMode === "inngest" ? served.POST(...args) : notConfigured();
+export const PUT = (...args: Args) =>
+  config().jobsMode === "inngest" ? served.PUT(...args) : notConfigured();

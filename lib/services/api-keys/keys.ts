@@ -60,7 +60,11 @@ export async function listApiKeys({ ctx, input }: { ctx: Ctx; input: ApiKeyQuery
     .select()
     .from(apiKeys)
     .where(
-      and(eq(apiKeys.orgId, ctx.orgId), input.include_revoked ? undefined : isNull(apiKeys.revokedAt), page.where),
+      and(
+        eq(apiKeys.orgId, ctx.orgId),
+        input.include_revoked ? undefined : isNull(apiKeys.revokedAt),
+        page.where,
+      ),
     )
     .orderBy(...page.orderBy)
     .limit(input.limit + 1);

@@ -7,7 +7,13 @@ import type { Ctx } from "@/lib/services/context";
 import type { AuditLogQuery } from "@/lib/validation/audit";
 
 /** Lists the organisation's audit log, newest first, with filters and cursor paging. */
-export async function listAuditLogs({ ctx, input }: { ctx: Ctx; input: AuditLogQuery }): Promise<Page<AuditEntry>> {
+export async function listAuditLogs({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: AuditLogQuery;
+}): Promise<Page<AuditEntry>> {
   requirePermission(ctx, "audit:read");
   const db = await getDb();
   const page = keyset(auditLog.createdAt, auditLog.id, input.cursor);

@@ -25,7 +25,9 @@ export async function provisionUser(input: ProvisionInput, actorLabel = "cli") {
   const password = passwordSchema.safeParse(input.password);
   const issues = [
     ...(email.success ? [] : [{ field: "email", message: email.error.issues[0]?.message ?? "is invalid" }]),
-    ...(password.success ? [] : [{ field: "password", message: password.error.issues[0]?.message ?? "is invalid" }]),
+    ...(password.success
+      ? []
+      : [{ field: "password", message: password.error.issues[0]?.message ?? "is invalid" }]),
   ];
   if (!email.success || !password.success) throw AppError.validation(issues);
   const passwordHash = await hashPassword(password.data);
@@ -36,7 +38,10 @@ export async function provisionUser(input: ProvisionInput, actorLabel = "cli") {
     const [existing] = await tx.select().from(users).where(eq(users.email, email.data));
     let userId: string;
     if (existing) {
-      await tx.update(users).set({ passwordHash, name: input.name ?? existing.name }).where(eq(users.id, existing.id));
+      await tx
+        .update(users)
+        .set({ passwordHash, name: input.name ?? existing.name })
+        .where(eq(users.id, existing.id));
       userId = existing.id;
     } else {
       const [created] = await tx

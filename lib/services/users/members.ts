@@ -54,7 +54,10 @@ export async function addMember({ ctx, input }: { ctx: Ctx; input: MemberCreate 
       if (!passwordHash) {
         throw AppError.validation([{ field: "password", message: "is required for a new user" }]);
       }
-      [user] = await tx.insert(users).values({ email: input.email, name: input.name, passwordHash }).returning();
+      [user] = await tx
+        .insert(users)
+        .values({ email: input.email, name: input.name, passwordHash })
+        .returning();
       if (!user) throw new AppError("internal_error", "user could not be created");
     }
     const inserted = await tx
@@ -120,9 +123,7 @@ export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }
   const db = await getDb();
   await db.transaction(async (tx) => {
     const before = await getMemberInOrg(ctx, userId, tx);
-    await tx
-      .delete(memberships)
-      .where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
+    await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
     if (before.role === "admin" && (await adminCount(tx, ctx.orgId)) === 0) {
       throw new AppError("last_admin", "The organisation must keep at least one admin", undefined, 422);
     }

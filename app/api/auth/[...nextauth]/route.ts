@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
+import { errorResponse } from "@/lib/api/handler";
 import { handlers, retryAfterFromCode } from "@/lib/auth/nextauth";
 import { AppError } from "@/lib/errors";
-import { errorResponse } from "@/lib/api/handler";
 
 export const GET = handlers.GET;
 

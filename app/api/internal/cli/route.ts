@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { errorResponse } from "@/lib/api/handler";
 import { isServerToken } from "@/lib/cli/bridge";
 import { runCommand } from "@/lib/cli/commands";
-import { errorResponse } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 
 const body = z.object({ argv: z.array(z.string()).max(50) });
@@ -11,7 +11,8 @@ export async function POST(req: Request): Promise<Response> {
   try {
     if (!isServerToken(req.headers.get("x-switchboard-cli-token"))) throw AppError.notFound("Route");
     const parsed = body.safeParse(await req.json().catch(() => null));
-    if (!parsed.success) throw AppError.validation([{ field: "argv", message: "must be an array of strings" }]);
+    if (!parsed.success)
+      throw AppError.validation([{ field: "argv", message: "must be an array of strings" }]);
     return Response.json(await runCommand(parsed.data.argv));
   } catch (e) {
     return errorResponse(e);

@@ -8,4 +8,6 @@ export const GET = handle(userOps.list, async ({ ctx }) => ({
   next_cursor: null,
 }));
 
-export const POST = handle(userOps.create, async ({ ctx, body }) => toMemberJson(await addMember({ ctx, input: body })));
+export const POST = handle(userOps.create, async ({ ctx, body }) =>
+  toMemberJson(await addMember({ ctx, input: body })),
+);

@@ -1,0 +1,22 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { ACTIVE_ORG_COOKIE, getSession } from "@/lib/auth/context";
+import { signOut } from "@/lib/auth/nextauth";
+
+/** Makes another of the user's organisations the active one. */
+export async function switchOrganisation(form: FormData): Promise<void> {
+  const orgId = String(form.get("orgId") ?? "");
+  const session = await getSession();
+  if (!session) redirect("/login");
+  if (session.memberships.some((m) => m.orgId === orgId)) {
+    (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, { httpOnly: true, sameSite: "lax", path: "/" });
+  }
+  redirect("/dashboard");
+}
+
+export async function signOutAction(): Promise<void> {
+  (await cookies()).delete(ACTIVE_ORG_COOKIE);
+  await signOut({ redirectTo: "/login" });
+}

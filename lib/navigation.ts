@@ -1,0 +1,28 @@
+import type { Permission } from "@/lib/auth/permissions";
+
+export interface NavItem {
+  href: string;
+  label: string;
+  permission?: Permission;
+  /** Areas whose issue has not landed yet are shown, marked "soon", without a link. */
+  ready: boolean;
+}
+
+/** Every area of SPEC §10, in sidebar order. */
+export const NAV: NavItem[] = [
+  { href: "/dashboard", label: "Dashboard", permission: "dashboards:read", ready: true },
+  { href: "/providers", label: "Providers", permission: "providers:read", ready: false },
+  { href: "/templates", label: "Templates", ready: false },
+  { href: "/contacts", label: "Contacts", ready: false },
+  { href: "/lists", label: "Lists", ready: false },
+  { href: "/opt-outs", label: "Opt-outs", ready: false },
+  { href: "/campaigns", label: "Campaigns", ready: false },
+  { href: "/messages", label: "Messages", ready: false },
+  { href: "/outbox", label: "Outbox", ready: false },
+  { href: "/conversations", label: "Conversations", ready: false },
+  { href: "/costs", label: "Costs", permission: "dashboards:read", ready: false },
+  { href: "/reports", label: "Reports", permission: "reports:read", ready: false },
+  { href: "/billing", label: "Billing", permission: "billing:read", ready: false },
+  { href: "/audit", label: "Audit log", permission: "audit:read", ready: true },
+  { href: "/settings", label: "Settings", ready: true },
+];

@@ -1,0 +1,24 @@
+import { and, count, eq, gte, isNull } from "drizzle-orm";
+import { requirePermission } from "@/lib/auth/permissions";
+import { getDb } from "@/lib/db";
+import { apiKeys, auditLog, memberships } from "@/lib/db/schema";
+import type { Ctx } from "@/lib/services/context";
+
+/** Headline counts for the dashboard; areas add theirs as they land. */
+export async function dashboardCounts({ ctx }: { ctx: Ctx }) {
+  requirePermission(ctx, "dashboards:read");
+  const db = await getDb();
+  const weekAgo = new Date(Date.now() - 7 * 24 * 3600 * 1000);
+  const [[members], [keys], [changes]] = await Promise.all([
+    db.select({ n: count() }).from(memberships).where(eq(memberships.orgId, ctx.orgId)),
+    db
+      .select({ n: count() })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.orgId, ctx.orgId), isNull(apiKeys.revokedAt))),
+    db
+      .select({ n: count() })
+      .from(auditLog)
+      .where(and(eq(auditLog.orgId, ctx.orgId), gte(auditLog.createdAt, weekAgo))),
+  ]);
+  return { members: members?.n ?? 0, activeApiKeys: keys?.n ?? 0, changesLast7Days: changes?.n ?? 0 };
+}

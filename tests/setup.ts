@@ -1,0 +1,13 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll } from "vitest";
+
+// Each test file gets its own DATA_DIR: on PGlite that is its own database;
+// with DATABASE_URL the files share Postgres and tell their rows apart by organisation.
+process.env.DATA_DIR = mkdtempSync(path.join(tmpdir(), "sb-test-"));
+
+afterAll(async () => {
+  const { closeDb } = await import("@/lib/db");
+  await closeDb();
+});
