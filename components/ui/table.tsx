@@ -1,14 +1,6 @@
 import type { ReactNode } from "react";
 
-export function Table({
-  head,
-  children,
-  testId,
-}: {
-  head: ReactNode[];
-  children: ReactNode;
-  testId?: string;
-}) {
+export function Table({ head, children, testId }: { head: string[]; children: ReactNode; testId?: string }) {
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
       <table className="min-w-full divide-y divide-slate-200 text-sm" data-testid={testId}>

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import type { Role } from "@/lib/db/schema";
@@ -9,6 +10,7 @@ import { findOrCreateOrganisation } from "@/lib/services/orgs/organisations";
 import { demoCredentials, seedDemo } from "@/lib/services/seed";
 import { provisionUser } from "@/lib/services/users/accounts";
 import { roleSchema } from "@/lib/validation/common";
+import { emailSchema, passwordSchema } from "@/lib/validation/users";
 
 export interface CliResult {
   code: number;
@@ -25,6 +27,14 @@ export const USAGE = [
   "",
   "ROLE is admin, manager or staff. A named organisation that does not exist is created.",
 ];
+
+const userCreateArgs = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  org: z.string().trim().min(1, "is required"),
+  role: roleSchema,
+  name: z.string().trim().min(1).optional(),
+});
 
 function required(
   values: Record<string, string | boolean | undefined>,
