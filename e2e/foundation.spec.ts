@@ -131,3 +131,17 @@ test("sign out ends the session", async ({ page, signedIn }) => {
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("sign-in attempts past the limit answer 429 with Retry-After", async ({ request, account }) => {
+  const csrf = (await (await request.get("/api/auth/csrf")).json()).csrfToken as string;
+  const attempt = () =>
+    request.post("/api/auth/callback/credentials", {
+      form: { email: account.email, password: "wrong-password", csrfToken: csrf },
+      maxRedirects: 0,
+    });
+  for (let i = 0; i < 10; i++) expect((await attempt()).status()).toBe(302);
+  const limited = await attempt();
+  expect(limited.status()).toBe(429);
+  expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+  expect((await limited.json()).error.code).toBe("rate_limited");
+});

@@ -87,17 +87,18 @@ export async function runCommand(argv: string[]): Promise<CliResult> {
       }
       case "user:create": {
         const v = required(values, ["email", "password", "org", "role"]);
-        const r = await provisionUser({
-          email: v.email as string,
-          password: v.password as string,
-          org: v.org as string,
-          role: role(v.role as string),
-          name: v.name,
-        });
+        const input = userCreateArgs.safeParse(v);
+        if (!input.success) {
+          throw AppError.validation(
+            input.error.issues.map((i) => ({ field: `--${String(i.path[0])}`, message: i.message })),
+          );
+        }
+        const r = await provisionUser(input.data);
+        const { email, role } = input.data;
         return {
           code: 0,
           lines: [
-            `${r.created ? "Created" : "Updated"} user ${v.email} as ${v.role} of "${r.orgName}".`,
+            `${r.created ? "Created" : "Updated"} user ${email} as ${role} of "${r.orgName}".`,
             r.userId,
           ],
         };
