@@ -1,0 +1,119 @@
+import type { z } from "zod";
+
+export const EMAIL_PROVIDER_TYPES = ["smtp", "sendgrid", "ses", "mailgun", "sandbox"] as const;
+export const SMS_PROVIDER_TYPES = [
+  "twilio",
+  "sns",
+  "africastalking",
+  "vonage",
+  "messagebird",
+  "console",
+] as const;
+export const PROVIDER_TYPES = [...EMAIL_PROVIDER_TYPES, ...SMS_PROVIDER_TYPES] as const;
+
+export type EmailProviderType = (typeof EMAIL_PROVIDER_TYPES)[number];
+export type SmsProviderType = (typeof SMS_PROVIDER_TYPES)[number];
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+export type Channel = "email" | "sms";
+
+export function channelOf(type: ProviderType): Channel {
+  return (EMAIL_PROVIDER_TYPES as readonly string[]).includes(type) ? "email" : "sms";
+}
+
+/** Who a message is from, as configured on the provider. */
+export interface Sender {
+  email?: string;
+  name?: string;
+  phone?: string;
+  sender_id?: string;
+}
+
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+export interface EmailMessage {
+  /** Our message id; adapters pass it to the provider (custom args / tags) so webhooks can find the message. */
+  id: string;
+  /** RFC 5322 Message-ID, stable per message so a receiver can recognise a repeat: `<id@domain>`. */
+  messageIdHeader: string;
+  from: { email: string; name?: string };
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  html?: string;
+  text?: string;
+  attachments?: EmailAttachment[];
+  /** Extra headers such as List-Unsubscribe. */
+  headers?: Record<string, string>;
+}
+
+export interface SmsMessage {
+  id: string;
+  /** E.164 phone number or alphanumeric sender ID. */
+  from?: string;
+  /** E.164. */
+  to: string;
+  body: string;
+  mediaUrls?: string[];
+  /** Where the provider should post delivery reports, when it takes one per message. */
+  statusCallbackUrl?: string;
+}
+
+export interface SendResult {
+  /** The provider's id for the message, used to match webhooks. */
+  providerMessageId: string | null;
+  /** Price the provider reported for this message, when it reports one at send time. */
+  cost?: { amount: number; currency: string } | null;
+  /** The provider's answer, summarised for the attempt log (never credentials). */
+  response?: unknown;
+}
+
+/**
+ * A failed provider call. `retryable` says whether the same message may succeed
+ * elsewhere (timeouts, connection refused, 5xx, 429, bad credentials of this
+ * provider) — the sender then fails over — or will fail everywhere (invalid
+ * recipient, rejected content), when it stops.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    readonly providerCode?: string,
+  ) {
+    super(message);
+    this.name = "ProviderError";
+  }
+}
+
+export interface AdapterContext<C, K> {
+  config: C;
+  credentials: K;
+  sender: Sender;
+  /** Aborts the provider call (timeouts). */
+  signal?: AbortSignal;
+}
+
+interface AdapterBase<C, K> {
+  configSchema: z.ZodType<C>;
+  credentialsSchema: z.ZodType<K>;
+  /** Human name for forms. */
+  label: string;
+}
+
+export interface EmailAdapter<C = unknown, K = unknown> extends AdapterBase<C, K> {
+  channel: "email";
+  send(ctx: AdapterContext<C, K>, message: EmailMessage): Promise<SendResult>;
+}
+
+export interface SmsAdapter<C = unknown, K = unknown> extends AdapterBase<C, K> {
+  channel: "sms";
+  supportsMms: boolean;
+  send(ctx: AdapterContext<C, K>, message: SmsMessage): Promise<SendResult>;
+}
+
+export type Adapter = EmailAdapter | SmsAdapter;
