@@ -1,4 +1,6 @@
-import type { InngestFunction } from "inngest";
+import type { DefinedFunction } from "./define";
+import { dispatchScheduled } from "./functions/messages/dispatch-scheduled";
+import { sendMessage } from "./functions/messages/send";
 
-/** Every Inngest function, served at /api/inngest and run by the embedded runner. */
-export const functions: InngestFunction.Any[] = [];
+/** Every function: served at /api/inngest, and run by the embedded runner when Inngest is not configured. */
+export const functions = [sendMessage, dispatchScheduled] as unknown as DefinedFunction[];

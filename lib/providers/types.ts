@@ -91,6 +91,9 @@ export class ProviderError extends Error {
 }
 
 export interface AdapterContext<C, K> {
+  /** The organisation and provider row the call is made for (the sandbox and console providers store by them). */
+  orgId?: string;
+  providerId?: string;
   config: C;
   credentials: K;
   sender: Sender;

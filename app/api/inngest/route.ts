@@ -3,7 +3,7 @@ import { functions } from "@/inngest";
 import { inngest } from "@/inngest/client";
 import { config } from "@/lib/config";
 
-const served = serve({ client: inngest, functions });
+const served = serve({ client: inngest, functions: functions.map((f) => f.inngest) });
 
 // Without INNGEST_SIGNING_KEY or INNGEST_DEV=1 the functions run in-process and
 // there is no Inngest server to talk to this route.

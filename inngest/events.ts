@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/** Typed events, named domain/noun.verb. */
+export const events = {
+  "messages/message.requested": z.object({
+    messageId: z.uuid(),
+    orgId: z.uuid(),
+    /** ISO time to wait for before sending (schedules and quiet hours). */
+    sendAt: z.string().nullable().optional(),
+  }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventData<N extends EventName> = z.infer<(typeof events)[N]>;
+
+export interface OutgoingEvent<N extends EventName = EventName> {
+  name: N;
+  data: EventData<N>;
+  /** Deterministic id so that a retried emit is delivered once. */
+  id: string;
+}

@@ -1,0 +1,33 @@
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { id, timestamps } from "./_columns";
+
+export const jobStatusEnum = pgEnum("job_status", ["pending", "running", "completed", "failed"]);
+
+/**
+ * The embedded runner's queue: one row per (function, event). Sleeps and retries
+ * move run_at; step results are memoised in `steps` so a re-run skips finished steps.
+ */
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: id(),
+    functionId: text().notNull(),
+    eventName: text().notNull(),
+    eventId: text().notNull(),
+    event: jsonb().$type<{ name: string; data: Record<string, unknown>; id: string; ts: number }>().notNull(),
+    status: jobStatusEnum().notNull().default("pending"),
+    runAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    attempt: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(4),
+    lockedUntil: timestamp({ withTimezone: true, precision: 3 }),
+    steps: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    lastError: text(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("jobs_function_event_key").on(t.functionId, t.eventId),
+    index("jobs_status_run_at_idx").on(t.status, t.runAt),
+  ],
+);
+
+export type Job = typeof jobs.$inferSelect;

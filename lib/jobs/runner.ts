@@ -1,0 +1,231 @@
+import { Cron } from "croner";
+import { and, eq, sql } from "drizzle-orm";
+import type { DefinedFunction, Steps } from "@/inngest/define";
+import { getDb } from "@/lib/db";
+import { type Job, jobs } from "@/lib/db/schema";
+import { log } from "@/lib/logger";
+
+// The embedded runner: Inngest semantics on a Postgres table, in-process.
+// Jobs are claimed with FOR UPDATE SKIP LOCKED and a lease, so several app
+// instances (or a restarted one) share the queue and a crashed run is resumed;
+// finished steps are memoised in jobs.steps and are not run again.
+
+const LEASE_MS = 5 * 60_000;
+const POLL_MS = 250;
+
+/** Thrown by step.sleepUntil to park the job until its wake time. */
+class Parked extends Error {}
+
+async function functionsById(): Promise<Map<string, DefinedFunction>> {
+  const { functions } = await import("@/inngest");
+  return new Map(functions.map((f) => [f.def.id, f]));
+}
+
+function backoffMs(attempt: number): number {
+  const base = Math.min(1000 * 2 ** attempt, 10 * 60_000);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+async function claim(limit: number): Promise<Job[]> {
+  const db = await getDb();
+  const result = await db.execute(sql`
+    update jobs set status = 'running', locked_until = now() + ${`${LEASE_MS} milliseconds`}::interval, updated_at = now()
+    where id in (
+      select id from jobs
+      where (status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now())
+      order by run_at
+      limit ${limit}
+      for update skip locked
+    )
+    returning id`);
+  const rows = rowsOf<{ id: string }>(result);
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  return db.select().from(jobs).where(sql`${jobs.id} in ${ids}`);
+}
+
+/** db.execute answers { rows } on PGlite and an array on postgres.js. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+async function saveStep(jobId: string, stepId: string, value: unknown): Promise<void> {
+  const db = await getDb();
+  await db
+    .update(jobs)
+    .set({ steps: sql`${jobs.steps} || ${JSON.stringify({ [stepId]: value ?? null })}::jsonb` })
+    .where(eq(jobs.id, jobId));
+}
+
+function stepsFor(job: Job): Steps {
+  const memo: Record<string, unknown> = { ...job.steps };
+  return {
+    async run<R>(id: string, fn: () => Promise<R>): Promise<R> {
+      if (id in memo) return memo[id] as R;
+      const value = await fn();
+      const stored = value === undefined ? null : JSON.parse(JSON.stringify(value));
+      await saveStep(job.id, id, stored);
+      memo[id] = stored;
+      return stored as R;
+    },
+    async sleepUntil(id: string, until: Date): Promise<void> {
+      if (memo[id] === "done") return;
+      if (until.getTime() <= Date.now()) {
+        await saveStep(job.id, id, "done");
+        memo[id] = "done";
+        return;
+      }
+      const db = await getDb();
+      await db
+        .update(jobs)
+        .set({ status: "pending", runAt: until, lockedUntil: null })
+        .where(eq(jobs.id, job.id));
+      throw new Parked();
+    },
+  };
+}
+
+async function execute(job: Job, fns: Map<string, DefinedFunction>): Promise<void> {
+  const db = await getDb();
+  const fn = fns.get(job.functionId);
+  if (!fn) {
+    await db
+      .update(jobs)
+      .set({ status: "failed", lastError: `unknown function ${job.functionId}` })
+      .where(eq(jobs.id, job.id));
+    return;
+  }
+  try {
+    const data = "schema" in fn.def.trigger ? fn.def.trigger.schema.parse(job.event.data) : job.event.data;
+    await fn.def.handler({
+      event: { name: job.eventName, data, id: job.eventId },
+      step: stepsFor(job),
+      attempt: job.attempt,
+    });
+    await db.update(jobs).set({ status: "completed", lockedUntil: null }).where(eq(jobs.id, job.id));
+  } catch (e) {
+    if (e instanceof Parked) return;
+    const error = e instanceof Error ? e : new Error(String(e));
+    const attempt = job.attempt + 1;
+    if (attempt < job.maxAttempts) {
+      await db
+        .update(jobs)
+        .set({
+          status: "pending",
+          attempt,
+          lastError: error.message,
+          lockedUntil: null,
+          runAt: new Date(Date.now() + backoffMs(job.attempt)),
+        })
+        .where(eq(jobs.id, job.id));
+      log.warn("job failed; will retry", { function: job.functionId, attempt, error: error.message });
+      return;
+    }
+    await db
+      .update(jobs)
+      .set({ status: "failed", attempt, lastError: error.message, lockedUntil: null })
+      .where(eq(jobs.id, job.id));
+    log.error("job failed after its last retry", { function: job.functionId, error: error.message });
+    try {
+      await fn.def.onFailure?.({ event: { name: job.eventName, data: job.event.data }, error });
+    } catch (failure) {
+      log.error("onFailure handler failed", { function: job.functionId, error: failure });
+    }
+  }
+}
+
+/** Enqueues a run of each cron function for its latest due minute (unique per minute, so instances agree). */
+async function scheduleCrons(fns: Map<string, DefinedFunction>, now = new Date()): Promise<void> {
+  const db = await getDb();
+  for (const fn of fns.values()) {
+    if (!("cron" in fn.def.trigger)) continue;
+    const previous = new Cron(fn.def.trigger.cron, { timezone: "UTC" }).previousRuns(1, now)[0];
+    if (!previous) continue;
+    const eventId = `cron:${previous.toISOString()}`;
+    await db
+      .insert(jobs)
+      .values({
+        functionId: fn.def.id,
+        eventName: "inngest/scheduled.timer",
+        eventId,
+        event: {
+          name: "inngest/scheduled.timer",
+          data: { cron: fn.def.trigger.cron },
+          id: eventId,
+          ts: previous.getTime(),
+        },
+        maxAttempts: fn.def.retries + 1,
+      })
+      .onConflictDoNothing();
+  }
+}
+
+/** Runs every job that is due now, in parallel up to `concurrency`; returns how many ran. */
+export async function runDueJobs(concurrency = 8): Promise<number> {
+  const fns = await functionsById();
+  await scheduleCrons(fns);
+  const batch = await claim(concurrency);
+  await Promise.all(batch.map((job) => execute(job, fns)));
+  return batch.length;
+}
+
+/** Runs due jobs until none is left (tests and shutdown). */
+export async function drainJobs(maxRounds = 100): Promise<void> {
+  for (let i = 0; i < maxRounds; i++) if ((await runDueJobs()) === 0) return;
+}
+
+const state = globalThis as typeof globalThis & {
+  __switchboardRunner?: { timer: NodeJS.Timeout; busy: boolean; again: boolean };
+};
+
+async function loop(): Promise<void> {
+  const s = state.__switchboardRunner;
+  if (!s) return;
+  if (s.busy) {
+    s.again = true;
+    return;
+  }
+  s.busy = true;
+  try {
+    do {
+      s.again = false;
+      while ((await runDueJobs()) > 0) {
+        /* keep going while there is work */
+      }
+    } while (s.again);
+  } catch (e) {
+    log.error("embedded runner tick failed", { error: e });
+  } finally {
+    s.busy = false;
+  }
+}
+
+/** Starts the in-process tick (server start in embedded mode). */
+export function startRunner(): void {
+  if (state.__switchboardRunner) return;
+  const timer = setInterval(() => void loop(), POLL_MS);
+  timer.unref();
+  state.__switchboardRunner = { timer, busy: false, again: false };
+  void loop();
+}
+
+export function stopRunner(): void {
+  const s = state.__switchboardRunner;
+  if (s) clearInterval(s.timer);
+  state.__switchboardRunner = undefined;
+}
+
+/** Runs soon after new work arrives, rather than at the next poll. */
+export function wakeRunner(): void {
+  if (state.__switchboardRunner) setImmediate(() => void loop());
+}
+
+export async function jobCounts() {
+  const db = await getDb();
+  const rows = await db
+    .select({ status: jobs.status, n: sql<number>`count(*)::int` })
+    .from(jobs)
+    .where(and())
+    .groupBy(jobs.status);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}

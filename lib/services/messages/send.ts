@@ -1,0 +1,436 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import { requirePermission } from "@/lib/auth/permissions";
+import type { Executor, Tx } from "@/lib/db";
+import { type Message, messages, type Template } from "@/lib/db/schema";
+import { AppError } from "@/lib/errors";
+import { emit } from "@/lib/jobs/emit";
+import type { Ctx } from "@/lib/services/context";
+import { getOrganisation } from "@/lib/services/orgs/organisations";
+import { listProviderRows } from "@/lib/services/providers/providers";
+import { normalizePhone } from "@/lib/services/sms/phone";
+import { nextAllowedSendTime, timeZoneForPhone } from "@/lib/services/sms/quiet-hours";
+import { assertSmsLength, countSegments } from "@/lib/services/sms/segments";
+import { assertNoMissingVariables, renderTemplate } from "@/lib/services/templates/render";
+import { getTemplateInOrg } from "@/lib/services/templates/templates";
+import type { EmailBulk, EmailSend, SmsBulk, SmsSend } from "@/lib/validation/messages";
+import { toMessageJson } from "@/lib/validation/messages";
+import { messageRequested } from "./dispatch";
+import { addMessageEvent } from "./events";
+import { requestHash, withIdempotency } from "./idempotency";
+
+type NewMessage = typeof messages.$inferInsert;
+
+async function activeTemplate(
+  tx: Executor,
+  ctx: Ctx,
+  id: string,
+  channel: "email" | "sms",
+): Promise<Template> {
+  let t: Template;
+  try {
+    t = await getTemplateInOrg(tx, ctx, id);
+  } catch {
+    throw new AppError(
+      "template_not_found",
+      "template_id does not name a template of this organisation",
+      [{ field: "template_id", message: "not found" }],
+      422,
+    );
+  }
+  if (t.channel !== channel) {
+    throw new AppError(
+      "template_channel_mismatch",
+      `template_id names an ${t.channel} template`,
+      [{ field: "template_id", message: `is a ${t.channel} template` }],
+      422,
+    );
+  }
+  if (!t.active) {
+    throw new AppError(
+      "template_inactive",
+      "The template is not active",
+      [{ field: "template_id", message: "is inactive" }],
+      422,
+    );
+  }
+  return t;
+}
+
+/** The first provider a message of the channel would go to, for cost estimates. */
+async function firstProvider(tx: Executor, orgId: string, channel: "email" | "sms") {
+  return (await listProviderRows(tx, orgId, channel)).find((p) => p.enabled) ?? null;
+}
+
+function when(sendAt: string | undefined, now: Date): Date | null {
+  if (!sendAt) return null;
+  const d = new Date(sendAt);
+  return d.getTime() > now.getTime() ? d : null;
+}
+
+/** Marketing SMS waits out the recipient's quiet hours (21:00–08:00 local): deferred, never dropped. */
+function quietHoursDeferral(channel: "email" | "sms", category: string, to: string, at: Date): Date | null {
+  if (channel !== "sms" || category !== "marketing") return null;
+  const allowed = nextAllowedSendTime({ now: at, timeZone: timeZoneForPhone(to) });
+  return allowed.getTime() > at.getTime() ? allowed : null;
+}
+
+async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Message[]> {
+  const out: Message[] = [];
+  for (let i = 0; i < rows.length; i += 500)
+    out.push(
+      ...(await tx
+        .insert(messages)
+        .values(rows.slice(i, i + 500))
+        .returning()),
+    );
+  for (const m of out) {
+    await addMessageEvent(
+      tx,
+      m.orgId,
+      m.id,
+      m.status,
+      m.scheduledAt ? { scheduled_at: m.scheduledAt.toISOString() } : undefined,
+    );
+  }
+  return out;
+}
+
+interface Prepared {
+  row: NewMessage;
+}
+
+function scheduleFields(
+  channel: "email" | "sms",
+  category: string,
+  to: string,
+  sendAt: string | undefined,
+  now: Date,
+) {
+  const scheduled = when(sendAt, now);
+  const deferred = quietHoursDeferral(channel, category, to, scheduled ?? now);
+  const at = deferred ?? scheduled;
+  return { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at };
+}
+
+async function prepareEmail(
+  ctx: Ctx,
+  input: Omit<EmailSend, "to"> & { to: string },
+  template: Template | null,
+  costPerUnit: { cost: number; currency: string } | null,
+  now: Date,
+): Promise<Prepared> {
+  let content = { subject: input.subject ?? "", html: input.html ?? null, text: input.text ?? null };
+  const variables = input.variables ?? {};
+  if (template) {
+    assertNoMissingVariables(
+      { subject: template.subject, html: template.html, text: template.text },
+      variables,
+    );
+    const r = renderTemplate(
+      { subject: template.subject, html: template.html, text: template.text },
+      variables,
+    );
+    content = { subject: r.subject ?? "", html: r.html ?? null, text: r.text ?? null };
+  }
+  const category = input.category ?? template?.category ?? "transactional";
+  return {
+    row: {
+      orgId: ctx.orgId,
+      channel: "email",
+      to: input.to,
+      cc: input.cc ?? null,
+      bcc: input.bcc ?? null,
+      ...content,
+      category,
+      templateId: template?.id ?? null,
+      templateVersion: template?.version ?? null,
+      variables: template ? variables : null,
+      attachments: input.attachments ?? null,
+      metadata: input.metadata ?? null,
+      estimatedCost: costPerUnit?.cost ?? null,
+      currency: costPerUnit?.currency ?? null,
+      ...scheduleFields("email", category, input.to, input.send_at, now),
+    },
+  };
+}
+
+async function prepareSms(
+  ctx: Ctx,
+  input: Omit<SmsSend, "to"> & { to: string },
+  template: Template | null,
+  price: { cost: number; currency: string } | null,
+  region: string,
+  now: Date,
+  field = "to",
+): Promise<Prepared> {
+  const to = normalizePhone(input.to, region, field);
+  const variables = input.variables ?? {};
+  let body = input.message ?? "";
+  if (template) {
+    assertNoMissingVariables({ body: template.body }, variables);
+    body = renderTemplate({ body: template.body }, variables).body ?? "";
+  }
+  assertSmsLength(body, template ? "template_id" : "message");
+  const { segments, encoding } = countSegments(body);
+  const category = input.category ?? template?.category ?? "transactional";
+  return {
+    row: {
+      orgId: ctx.orgId,
+      channel: "sms",
+      to,
+      body,
+      segments,
+      encoding,
+      category,
+      templateId: template?.id ?? null,
+      templateVersion: template?.version ?? null,
+      variables: template ? variables : null,
+      mediaUrls: input.media_urls ?? null,
+      metadata: input.metadata ?? null,
+      estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
+      currency: price?.currency ?? null,
+      ...scheduleFields("sms", category, to, input.send_at, now),
+    },
+  };
+}
+
+async function priceOf(tx: Executor, ctx: Ctx, channel: "email" | "sms") {
+  const p = await firstProvider(tx, ctx.orgId, channel);
+  return p ? { cost: p.costPerUnit, currency: p.currency } : null;
+}
+
+/** Accepts one email for sending (now or at send_at); answers the queued message. */
+export async function sendEmail({
+  ctx,
+  input,
+  idempotencyKey,
+}: {
+  ctx: Ctx;
+  input: EmailSend;
+  idempotencyKey?: string | null;
+}) {
+  requirePermission(ctx, "messages:send");
+  const now = new Date();
+  const { result, replayed } = await withIdempotency(
+    ctx,
+    idempotencyKey,
+    requestHash("email.send", input),
+    async (tx) => {
+      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
+      const { row } = await prepareEmail(ctx, input, template, await priceOf(tx, ctx, "email"), now);
+      const [m] = await insertMessages(tx, [row]);
+      if (!m) throw new AppError("internal_error", "message could not be stored");
+      return toMessageJson(m);
+    },
+  );
+  if (!replayed)
+    await emit([
+      messageRequested({
+        id: result.id,
+        orgId: ctx.orgId,
+        scheduledAt: result.scheduled_at ? new Date(result.scheduled_at) : null,
+      }),
+    ]);
+  return result;
+}
+
+/** Accepts one SMS for sending; the number is normalised to E.164 and segments are counted. */
+export async function sendSms({
+  ctx,
+  input,
+  idempotencyKey,
+}: {
+  ctx: Ctx;
+  input: SmsSend;
+  idempotencyKey?: string | null;
+}) {
+  requirePermission(ctx, "messages:send");
+  const now = new Date();
+  const { result, replayed } = await withIdempotency(
+    ctx,
+    idempotencyKey,
+    requestHash("sms.send", input),
+    async (tx) => {
+      const org = await getOrganisation(tx, ctx.orgId);
+      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
+      const { row } = await prepareSms(
+        ctx,
+        input,
+        template,
+        await priceOf(tx, ctx, "sms"),
+        org.defaultRegion,
+        now,
+      );
+      const [m] = await insertMessages(tx, [row]);
+      if (!m) throw new AppError("internal_error", "message could not be stored");
+      return toMessageJson(m);
+    },
+  );
+  if (!replayed)
+    await emit([
+      messageRequested({
+        id: result.id,
+        orgId: ctx.orgId,
+        scheduledAt: result.scheduled_at ? new Date(result.scheduled_at) : null,
+      }),
+    ]);
+  return result;
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof AppError) {
+    const fields = Array.isArray(e.details) ? (e.details as { field: string; message: string }[]) : [];
+    return fields.length
+      ? `${e.code}: ${fields.map((f) => `${f.field} ${f.message}`).join("; ")}`
+      : `${e.code}: ${e.message}`;
+  }
+  throw e;
+}
+
+interface BulkAnswer {
+  batch_id: string;
+  accepted: number;
+  rejected: { index: number; reason: string }[];
+  messages: { id: string; scheduled_at: string | null }[];
+}
+
+async function finishBulk(ctx: Ctx, answer: BulkAnswer, replayed: boolean) {
+  if (!replayed) {
+    await emit(
+      answer.messages.map((m) =>
+        messageRequested({
+          id: m.id,
+          orgId: ctx.orgId,
+          scheduledAt: m.scheduled_at ? new Date(m.scheduled_at) : null,
+        }),
+      ),
+    );
+  }
+  return { batch_id: answer.batch_id, accepted: answer.accepted, rejected: answer.rejected };
+}
+
+/** Accepts an email per recipient, each rendered with its own variables; bad recipients are rejected by index. */
+export async function sendEmailBulk({
+  ctx,
+  input,
+  idempotencyKey,
+}: {
+  ctx: Ctx;
+  input: EmailBulk;
+  idempotencyKey?: string | null;
+}) {
+  requirePermission(ctx, "messages:send");
+  const now = new Date();
+  const { result, replayed } = await withIdempotency(
+    ctx,
+    idempotencyKey,
+    requestHash("email.send-bulk", input),
+    async (tx) => {
+      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
+      const price = await priceOf(tx, ctx, "email");
+      const batchId = randomUUID();
+      const rows: NewMessage[] = [];
+      const rejected: { index: number; reason: string }[] = [];
+      for (const [index, r] of input.recipients.entries()) {
+        const address = r.email.trim().toLowerCase();
+        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+          rejected.push({ index, reason: "invalid_email: email must be an email address" });
+          continue;
+        }
+        try {
+          const variables = { name: r.name, email: address, ...(r.variables ?? {}) };
+          const { row } = await prepareEmail(ctx, { ...input, to: address, variables }, template, price, now);
+          rows.push({ ...row, batchId });
+        } catch (e) {
+          rejected.push({ index, reason: reasonOf(e) });
+        }
+      }
+      const created = await insertMessages(tx, rows);
+      return {
+        batch_id: batchId,
+        accepted: created.length,
+        rejected,
+        messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
+      };
+    },
+  );
+  return finishBulk(ctx, result, replayed);
+}
+
+/** Accepts an SMS per recipient; invalid numbers and missing variables are rejected by index. */
+export async function sendSmsBulk({
+  ctx,
+  input,
+  idempotencyKey,
+}: {
+  ctx: Ctx;
+  input: SmsBulk;
+  idempotencyKey?: string | null;
+}) {
+  requirePermission(ctx, "messages:send");
+  const now = new Date();
+  const { result, replayed } = await withIdempotency(
+    ctx,
+    idempotencyKey,
+    requestHash("sms.send-bulk", input),
+    async (tx) => {
+      const org = await getOrganisation(tx, ctx.orgId);
+      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
+      const price = await priceOf(tx, ctx, "sms");
+      const batchId = randomUUID();
+      const rows: NewMessage[] = [];
+      const rejected: { index: number; reason: string }[] = [];
+      for (const [index, r] of input.recipients.entries()) {
+        try {
+          const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
+          const { row } = await prepareSms(
+            ctx,
+            { ...input, to: r.to, variables },
+            template,
+            price,
+            org.defaultRegion,
+            now,
+            `recipients.${index}.to`,
+          );
+          rows.push({ ...row, batchId });
+        } catch (e) {
+          rejected.push({ index, reason: reasonOf(e) });
+        }
+      }
+      const created = await insertMessages(tx, rows);
+      return {
+        batch_id: batchId,
+        accepted: created.length,
+        rejected,
+        messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
+      };
+    },
+  );
+  return finishBulk(ctx, result, replayed);
+}
+
+/** Cancels a message that has not been handed to a provider yet. */
+export async function cancelMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise<Message> {
+  requirePermission(ctx, "messages:send");
+  const { getDb } = await import("@/lib/db");
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const [m] = await tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.id, id), eq(messages.orgId, ctx.orgId)));
+    if (!m) throw AppError.notFound("Message");
+    if (m.status !== "scheduled" && m.status !== "queued") {
+      throw new AppError("not_cancellable", `A ${m.status} message cannot be cancelled`, undefined, 409);
+    }
+    const [row] = await tx
+      .update(messages)
+      .set({ status: "cancelled" })
+      .where(eq(messages.id, id))
+      .returning();
+    await addMessageEvent(tx, ctx.orgId, id, "cancelled", { by: ctx.actor.label });
+    if (!row) throw AppError.notFound("Message");
+    return row;
+  });
+}
