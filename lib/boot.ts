@@ -25,6 +25,10 @@ export async function boot(): Promise<void> {
     const creds = await demoCredentials();
     if (creds) lines.push(`Sign in at ${url}/login as ${creds.email} with password ${creds.password}`);
   }
+  if (cfg.jobsMode === "embedded") {
+    const { startRunner } = await import("@/lib/jobs/runner");
+    startRunner();
+  }
   if (cfg.databaseMode === "postgres" && !process.env.AUTH_SECRET) {
     log.warn("AUTH_SECRET is not set: a secret was generated into DATA_DIR; set it so all instances agree");
   }

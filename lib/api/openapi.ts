@@ -8,6 +8,9 @@ import { errorResponse } from "@/lib/validation/common";
 import type { Operation } from "./operation";
 import { apiKeyOps } from "./ops/api-keys";
 import { auditOps } from "./ops/audit";
+import { messageOps } from "./ops/messages";
+import { providerOps } from "./ops/providers";
+import { templateOps } from "./ops/templates";
 import { userOps } from "./ops/users";
 
 /** Every /api/v1 operation; a test checks this against the route files on disk. */
@@ -15,6 +18,9 @@ export const operations: Operation[] = [
   ...Object.values(apiKeyOps),
   ...Object.values(auditOps),
   ...Object.values(userOps),
+  ...Object.values(providerOps),
+  ...Object.values(templateOps),
+  ...Object.values(messageOps),
 ] as Operation[];
 
 const errors = {
@@ -22,6 +28,8 @@ const errors = {
   "401": "Missing, unknown or revoked API key",
   "403": "The key's role may not do this",
   "404": "Not found in this organisation",
+  "409": "Conflict (e.g. Idempotency-Key reused with another body)",
+  "422": "Business rule refused (opted out, invalid number, missing template variables, …)",
   "429": "Rate limited; see Retry-After",
 } as const;
 

@@ -122,15 +122,12 @@ async function prepareEmail(
 ): Promise<Prepared> {
   let content = { subject: input.subject ?? "", html: input.html ?? null, text: input.text ?? null };
   const variables = input.variables ?? {};
-  if (template) {
-    assertNoMissingVariables(
-      { subject: template.subject, html: template.html, text: template.text },
-      variables,
-    );
-    const r = renderTemplate(
-      { subject: template.subject, html: template.html, text: template.text },
-      variables,
-    );
+  // Inline content given with variables is a one-off template: rendered the same way, holes refused.
+  const source = template ?? (input.variables ? content : null);
+  if (source) {
+    const parts = { subject: source.subject, html: source.html, text: source.text };
+    assertNoMissingVariables(parts, variables);
+    const r = renderTemplate(parts, variables);
     content = { subject: r.subject ?? "", html: r.html ?? null, text: r.text ?? null };
   }
   const category = input.category ?? template?.category ?? "transactional";
@@ -167,9 +164,10 @@ async function prepareSms(
   const to = normalizePhone(input.to, region, field);
   const variables = input.variables ?? {};
   let body = input.message ?? "";
-  if (template) {
-    assertNoMissingVariables({ body: template.body }, variables);
-    body = renderTemplate({ body: template.body }, variables).body ?? "";
+  const source = template?.body ?? (input.variables ? body : null);
+  if (source !== null) {
+    assertNoMissingVariables({ body: source }, variables);
+    body = renderTemplate({ body: source }, variables).body ?? "";
   }
   assertSmsLength(body, template ? "template_id" : "message");
   const { segments, encoding } = countSegments(body);
