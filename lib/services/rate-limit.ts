@@ -6,21 +6,22 @@ import { AppError } from "@/lib/errors";
 
 // Counters live in the database (table rate_limits) so every app instance agrees.
 type Limiter = InstanceType<typeof RateLimiterDrizzle>;
-const limiters = new Map<string, Limiter>();
+const limiters = new Map<string, { db: unknown; limiter: Limiter }>();
 
 async function limiter(name: string, points: number, durationSeconds: number): Promise<Limiter> {
   const id = `${name}:${points}:${durationSeconds}`;
-  let l = limiters.get(id);
-  if (!l) {
-    l = new RateLimiterDrizzle({
-      storeClient: await getDb(),
-      schema: rateLimits,
-      keyPrefix: name,
-      points,
-      duration: durationSeconds,
-    });
-    limiters.set(id, l);
-  }
+  const db = await getDb();
+  const cached = limiters.get(id);
+  // A reopened database (tests, reconnects) gets fresh limiters bound to it.
+  if (cached && cached.db === db) return cached.limiter;
+  const l = new RateLimiterDrizzle({
+    storeClient: db,
+    schema: rateLimits,
+    keyPrefix: name,
+    points,
+    duration: durationSeconds,
+  });
+  limiters.set(id, { db, limiter: l });
   return l;
 }
 

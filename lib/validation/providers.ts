@@ -1,21 +1,20 @@
 import { z } from "zod";
 import { PROVIDER_TYPES } from "@/lib/providers/types";
 
-export const senderSchema = z
-  .object({
-    email: z.email({ message: "must be an email address" }).optional(),
-    name: z.string().trim().max(200).optional(),
-    phone: z.string().trim().min(1).optional(),
-    sender_id: z
-      .string()
-      .trim()
-      .regex(
-        /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/,
-        "must be 1–11 letters, digits or spaces with at least one letter",
-      )
-      .optional(),
-  })
-  .default({});
+const senderObject = z.object({
+  email: z.email({ message: "must be an email address" }).optional(),
+  name: z.string().trim().max(200).optional(),
+  phone: z.string().trim().min(1).optional(),
+  sender_id: z
+    .string()
+    .trim()
+    .regex(
+      /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/,
+      "must be 1–11 letters, digits or spaces with at least one letter",
+    )
+    .optional(),
+});
+export const senderSchema = senderObject.default({});
 
 const common = {
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
@@ -64,7 +63,7 @@ export const providerUpdate = z
     currency: common.currency.optional(),
     failure_threshold: common.failure_threshold.optional(),
     reset_timeout_s: common.reset_timeout_s.optional(),
-    sender: senderSchema.optional(),
+    sender: senderObject.optional(),
     config: z.record(z.string(), z.unknown()).optional(),
     credentials: z.record(z.string(), z.unknown()).optional(),
   })
