@@ -11,14 +11,14 @@ export interface NavItem {
 /** Every area of SPEC §10, in sidebar order. */
 export const NAV: NavItem[] = [
   { href: "/dashboard", label: "Dashboard", permission: "dashboards:read", ready: true },
-  { href: "/providers", label: "Providers", permission: "providers:read", ready: false },
-  { href: "/templates", label: "Templates", ready: false },
+  { href: "/providers", label: "Providers", permission: "providers:read", ready: true },
+  { href: "/templates", label: "Templates", ready: true },
   { href: "/contacts", label: "Contacts", ready: false },
   { href: "/lists", label: "Lists", ready: false },
   { href: "/opt-outs", label: "Opt-outs", ready: false },
   { href: "/campaigns", label: "Campaigns", ready: false },
-  { href: "/messages", label: "Messages", ready: false },
-  { href: "/outbox", label: "Outbox", ready: false },
+  { href: "/messages", label: "Messages", ready: true },
+  { href: "/outbox", label: "Outbox", ready: true },
   { href: "/conversations", label: "Conversations", ready: false },
   { href: "/costs", label: "Costs", permission: "dashboards:read", ready: false },
   { href: "/reports", label: "Reports", permission: "reports:read", ready: false },

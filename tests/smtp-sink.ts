@@ -14,6 +14,8 @@ export async function startSmtpSink(
 ): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server = new SMTPServer({
+    // Clients may keep pooled connections open; do not wait for them on close.
+    closeTimeout: 100,
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,

@@ -9,12 +9,14 @@ export function Dialog({
   title,
   children,
   testId,
+  wide = false,
 }: {
   open: boolean;
   onClose: () => void;
   title: string;
   children: ReactNode;
   testId?: string;
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -28,7 +30,7 @@ export function Dialog({
       ref={ref}
       onClose={onClose}
       data-testid={testId}
-      className="m-auto w-full max-w-md rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40"
+      className={`m-auto w-full ${wide ? "max-w-3xl" : "max-w-md"} rounded-xl p-0 shadow-xl backdrop:bg-slate-900/40`}
     >
       <div className="p-6">
         <h2 className="text-base font-semibold text-slate-900">{title}</h2>

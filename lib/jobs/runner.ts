@@ -1,5 +1,5 @@
 import { Cron } from "croner";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DefinedFunction, Steps } from "@/inngest/define";
 import { getDb } from "@/lib/db";
 import { type Job, jobs } from "@/lib/db/schema";
@@ -220,12 +220,16 @@ export function wakeRunner(): void {
   if (state.__switchboardRunner) setImmediate(() => void loop());
 }
 
-export async function jobCounts() {
+/** Jobs per status, for /api/health. */
+export async function jobCounts(): Promise<Record<string, number>> {
   const db = await getDb();
   const rows = await db
     .select({ status: jobs.status, n: sql<number>`count(*)::int` })
     .from(jobs)
-    .where(and())
     .groupBy(jobs.status);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export function runnerStarted(): boolean {
+  return Boolean(state.__switchboardRunner);
 }

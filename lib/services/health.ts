@@ -17,6 +17,11 @@ export async function healthReport() {
     log.error("health check: database unreachable", { error: e });
     error = "database unreachable";
   }
+  let jobs: Record<string, number> = {};
+  if (reachable && cfg.jobsMode === "embedded") {
+    const { jobCounts, runnerStarted } = await import("@/lib/jobs/runner");
+    jobs = { ...(await jobCounts()), runner_started: runnerStarted() ? 1 : 0 };
+  }
   return {
     status: reachable ? ("ok" as const) : ("degraded" as const),
     database: {
@@ -25,7 +30,17 @@ export async function healthReport() {
       latency_ms: Date.now() - started,
       ...(error ? { error } : {}),
     },
-    jobs: { mode: cfg.jobsMode },
+    jobs: {
+      mode: cfg.jobsMode,
+      ...(cfg.jobsMode === "embedded"
+        ? {
+            runner: jobs.runner_started ? "running" : "stopped",
+            pending: jobs.pending ?? 0,
+            running: jobs.running ?? 0,
+            failed: jobs.failed ?? 0,
+          }
+        : {}),
+    },
     time: new Date().toISOString(),
   };
 }

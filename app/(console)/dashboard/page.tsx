@@ -41,6 +41,26 @@ export default async function DashboardPage() {
         title="Dashboard"
         description={`${session.active.orgName} — signed in as ${session.active.role}`}
       />
+      <div className="mb-4 grid gap-4 sm:grid-cols-3">
+        <Stat
+          label="Messages in the last 7 days"
+          value={counts.messagesLast7Days}
+          href="/messages"
+          testId="stat-messages"
+        />
+        <Stat
+          label="Sent or delivered"
+          value={counts.sentLast7Days}
+          href="/messages?status=sent"
+          testId="stat-sent"
+        />
+        <Stat
+          label="Failed, bounced or rejected"
+          value={counts.failedLast7Days}
+          href="/messages?status=failed"
+          testId="stat-failed"
+        />
+      </div>
       <div className="grid gap-4 sm:grid-cols-3">
         <Stat
           label="Members"
@@ -89,7 +109,17 @@ export default async function DashboardPage() {
             </a>
             .
           </li>
-          <li>Message volume, delivery and cost charts appear here once messaging is enabled.</li>
+          <li>
+            Send a first message from{" "}
+            <Link className="text-indigo-600 hover:underline" href="/messages">
+              Messages
+            </Link>
+            : with no provider configured it lands in the{" "}
+            <Link className="text-indigo-600 hover:underline" href="/outbox">
+              Outbox
+            </Link>
+            .
+          </li>
         </ul>
       </div>
     </div>
