@@ -21,8 +21,9 @@ async function functionsById(): Promise<Map<string, DefinedFunction>> {
   return new Map(functions.map((f) => [f.def.id, f]));
 }
 
+/** Exponential backoff with jitter: ~15 s, 30 s, 1 min, … capped at 30 min (provider outages last minutes to hours). */
 function backoffMs(attempt: number): number {
-  const base = Math.min(1000 * 2 ** attempt, 10 * 60_000);
+  const base = Math.min(15_000 * 2 ** attempt, 30 * 60_000);
   return base / 2 + Math.random() * (base / 2);
 }
 

@@ -10,7 +10,8 @@ import { deliverMessage, markDeliveryFailed } from "@/lib/services/messages/deli
 export const sendMessage = defineFunction({
   id: "messages-send",
   trigger: { event: "messages/message.requested", schema: events["messages/message.requested"] },
-  retries: 5,
+  // With the runner's backoff this keeps trying for about two hours before the message fails.
+  retries: 10,
   concurrency: 20,
   async handler({ event, step }) {
     if (event.data.sendAt) await step.sleepUntil("wait-for-send-time", new Date(event.data.sendAt));
