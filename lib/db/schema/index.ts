@@ -1,5 +1,6 @@
 export * from "./api-keys";
 export * from "./audit";
+export * from "./consent";
 export * from "./jobs";
 export * from "./messages";
 export * from "./organisations";

@@ -13,6 +13,10 @@ export const organisations = pgTable(
     name: text().notNull(),
     /** ISO 3166 region used to read national phone numbers. */
     defaultRegion: text().notNull().default("US"),
+    /** Replies to inbound SMS keywords (SPEC §3); null means the built-in wording. */
+    smsStopReply: text(),
+    smsStartReply: text(),
+    smsHelpReply: text(),
     ...timestamps,
   },
   (t) => [uniqueIndex("organisations_name_key").on(t.name)],
