@@ -8,6 +8,7 @@ import { errorResponse } from "@/lib/validation/common";
 import type { Operation } from "./operation";
 import { apiKeyOps } from "./ops/api-keys";
 import { auditOps } from "./ops/audit";
+import { consentOps } from "./ops/consent";
 import { messageOps } from "./ops/messages";
 import { providerOps } from "./ops/providers";
 import { templateOps } from "./ops/templates";
@@ -21,6 +22,7 @@ export const operations: Operation[] = [
   ...Object.values(providerOps),
   ...Object.values(templateOps),
   ...Object.values(messageOps),
+  ...Object.values(consentOps),
 ] as Operation[];
 
 const errors = {

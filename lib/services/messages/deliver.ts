@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
+import { config } from "@/lib/config";
 import { type Executor, getDb } from "@/lib/db";
 import { type Message, messageAttempts, messages, type Provider } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
@@ -12,9 +13,11 @@ import {
   type SmsAdapter,
   type SmsMessage,
 } from "@/lib/providers/types";
+import { consentChecker } from "@/lib/services/consent/opt-outs";
 import { acquireCircuit, recordCircuitFailure, recordCircuitSuccess } from "@/lib/services/providers/circuit";
 import { listProviderRows, providerCredentials } from "@/lib/services/providers/providers";
 import { releaseDailySend, reserveDailySend } from "@/lib/services/providers/usage";
+import { statusCallbackFor } from "@/lib/services/webhooks/urls";
 import { addMessageEvent } from "./events";
 
 /** Thrown when no provider could take the message this time; the job retries with backoff. */
@@ -60,6 +63,7 @@ export function buildSms(m: Message, p: Provider): SmsMessage {
     from: p.sender.phone ?? p.sender.sender_id,
     body: m.body ?? "",
     mediaUrls: m.mediaUrls ?? undefined,
+    statusCallbackUrl: statusCallbackFor(p, config().appUrl),
   };
 }
 
@@ -149,6 +153,14 @@ export async function deliverMessage(messageId: string): Promise<DeliveryOutcome
     if (!m) return { status: "failed", error: "interrupted" };
   } else {
     await addMessageEvent(db, m.orgId, m.id, "sending");
+  }
+
+  // Consent may have been withdrawn since the message was accepted (schedules, retries).
+  const verdict = (await consentChecker(db, m.orgId, m.channel, [m.to]))(m.to, m.category);
+  if (!verdict.ok) {
+    await db.update(messages).set({ status: "rejected", error: verdict.reason }).where(eq(messages.id, m.id));
+    await addMessageEvent(db, m.orgId, m.id, "rejected", { reason: verdict.code, detail: verdict.reason });
+    return { status: "failed", error: verdict.reason };
   }
 
   const candidates = (await listProviderRows(db, m.orgId, m.channel)).filter((p) => p.enabled);

@@ -5,6 +5,7 @@ import type { Executor, Tx } from "@/lib/db";
 import { type Message, messages, type Template } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { emit } from "@/lib/jobs/emit";
+import { assertConsent, type ConsentVerdict, consentChecker } from "@/lib/services/consent/opt-outs";
 import type { Ctx } from "@/lib/services/context";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
 import { listProviderRows } from "@/lib/services/providers/providers";
@@ -13,13 +14,16 @@ import { nextAllowedSendTime, timeZoneForPhone } from "@/lib/services/sms/quiet-
 import { assertSmsLength, countSegments } from "@/lib/services/sms/segments";
 import { assertNoMissingVariables, renderTemplate } from "@/lib/services/templates/render";
 import { getTemplateInOrg } from "@/lib/services/templates/templates";
+import { decorateEmail } from "@/lib/services/tracking/links";
 import type { EmailBulk, EmailSend, SmsBulk, SmsSend } from "@/lib/validation/messages";
 import { toMessageJson } from "@/lib/validation/messages";
+import { emailSchema } from "@/lib/validation/users";
 import { messageRequested } from "./dispatch";
 import { addMessageEvent } from "./events";
 import { requestHash, withIdempotency } from "./idempotency";
 
 type NewMessage = typeof messages.$inferInsert;
+type Consent = (address: string, category: string) => ConsentVerdict;
 
 async function activeTemplate(
   tx: Executor,
@@ -119,7 +123,12 @@ async function prepareEmail(
   template: Template | null,
   costPerUnit: { cost: number; currency: string } | null,
   now: Date,
+  consent: Consent,
+  field = "to",
 ): Promise<Prepared> {
+  const category = input.category ?? template?.category ?? "transactional";
+  // Consent comes before anything else: rendering, quiet hours, schedule.
+  assertConsent(consent(input.to, category), field);
   let content = { subject: input.subject ?? "", html: input.html ?? null, text: input.text ?? null };
   const variables = input.variables ?? {};
   // Inline content given with variables is a one-off template: rendered the same way, holes refused.
@@ -130,15 +139,27 @@ async function prepareEmail(
     const r = renderTemplate(parts, variables);
     content = { subject: r.subject ?? "", html: r.html ?? null, text: r.text ?? null };
   }
-  const category = input.category ?? template?.category ?? "transactional";
+  const id = randomUUID();
+  const tracked = decorateEmail({
+    id,
+    orgId: ctx.orgId,
+    to: input.to,
+    category,
+    html: content.html,
+    text: content.text,
+  });
   return {
     row: {
+      id,
       orgId: ctx.orgId,
       channel: "email",
       to: input.to,
       cc: input.cc ?? null,
       bcc: input.bcc ?? null,
-      ...content,
+      subject: content.subject,
+      html: tracked.html,
+      text: tracked.text,
+      headers: Object.keys(tracked.headers).length ? tracked.headers : null,
       category,
       templateId: template?.id ?? null,
       templateVersion: template?.version ?? null,
@@ -159,9 +180,12 @@ async function prepareSms(
   price: { cost: number; currency: string } | null,
   region: string,
   now: Date,
+  consent: Consent,
   field = "to",
 ): Promise<Prepared> {
   const to = normalizePhone(input.to, region, field);
+  const category = input.category ?? template?.category ?? "transactional";
+  assertConsent(consent(to, category), field);
   const variables = input.variables ?? {};
   let body = input.message ?? "";
   const source = template?.body ?? (input.variables ? body : null);
@@ -171,7 +195,6 @@ async function prepareSms(
   }
   assertSmsLength(body, template ? "template_id" : "message");
   const { segments, encoding } = countSegments(body);
-  const category = input.category ?? template?.category ?? "transactional";
   return {
     row: {
       orgId: ctx.orgId,
@@ -216,7 +239,8 @@ export async function sendEmail({
     requestHash("email.send", input),
     async (tx) => {
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
-      const { row } = await prepareEmail(ctx, input, template, await priceOf(tx, ctx, "email"), now);
+      const consent = await consentChecker(tx, ctx.orgId, "email", [input.to]);
+      const { row } = await prepareEmail(ctx, input, template, await priceOf(tx, ctx, "email"), now, consent);
       const [m] = await insertMessages(tx, [row]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
       return toMessageJson(m);
@@ -252,6 +276,8 @@ export async function sendSms({
     async (tx) => {
       const org = await getOrganisation(tx, ctx.orgId);
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
+      const to = normalizePhone(input.to, org.defaultRegion, "to");
+      const consent = await consentChecker(tx, ctx.orgId, "sms", [to]);
       const { row } = await prepareSms(
         ctx,
         input,
@@ -259,6 +285,7 @@ export async function sendSms({
         await priceOf(tx, ctx, "sms"),
         org.defaultRegion,
         now,
+        consent,
       );
       const [m] = await insertMessages(tx, [row]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
@@ -330,15 +357,31 @@ export async function sendEmailBulk({
       const batchId = randomUUID();
       const rows: NewMessage[] = [];
       const rejected: { index: number; reason: string }[] = [];
+      const addresses = input.recipients.map((r) => emailSchema.safeParse(r.email));
+      const consent = await consentChecker(
+        tx,
+        ctx.orgId,
+        "email",
+        addresses.flatMap((a) => (a.success ? [a.data] : [])),
+      );
       for (const [index, r] of input.recipients.entries()) {
-        const address = r.email.trim().toLowerCase();
-        if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)) {
+        const parsed = addresses[index];
+        if (!parsed?.success) {
           rejected.push({ index, reason: "invalid_email: email must be an email address" });
           continue;
         }
+        const address = parsed.data;
         try {
           const variables = { name: r.name, email: address, ...(r.variables ?? {}) };
-          const { row } = await prepareEmail(ctx, { ...input, to: address, variables }, template, price, now);
+          const { row } = await prepareEmail(
+            ctx,
+            { ...input, to: address, variables },
+            template,
+            price,
+            now,
+            consent,
+            `recipients.${index}.email`,
+          );
           rows.push({ ...row, batchId });
         } catch (e) {
           rejected.push({ index, reason: reasonOf(e) });
@@ -379,6 +422,14 @@ export async function sendSmsBulk({
       const batchId = randomUUID();
       const rows: NewMessage[] = [];
       const rejected: { index: number; reason: string }[] = [];
+      const phones = input.recipients.flatMap((r) => {
+        try {
+          return [normalizePhone(r.to, org.defaultRegion)];
+        } catch {
+          return [];
+        }
+      });
+      const consent = await consentChecker(tx, ctx.orgId, "sms", phones);
       for (const [index, r] of input.recipients.entries()) {
         try {
           const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
@@ -389,6 +440,7 @@ export async function sendSmsBulk({
             price,
             org.defaultRegion,
             now,
+            consent,
             `recipients.${index}.to`,
           );
           rows.push({ ...row, batchId });

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { op } from "@/lib/api/operation";
+import { listQuery, listResponse, uuidParam } from "@/lib/validation/common";
+import {
+  optInResult,
+  optOutBody,
+  optOutCheckJson,
+  optOutCheckQuery,
+  optOutJson,
+  optOutQuery,
+  suppressionBody,
+  suppressionJson,
+} from "@/lib/validation/consent";
+
+const tag = "Consent";
+export const consentOps = {
+  optOut: op({
+    method: "POST",
+    path: "/opt-outs",
+    tag,
+    summary: "Opt an address out of a channel (optionally one category)",
+    permission: "content:write",
+    body: optOutBody,
+    response: optOutJson,
+    status: 201,
+  }),
+  optIn: op({
+    method: "POST",
+    path: "/opt-ins",
+    tag,
+    summary: "Opt back in: removes the category's opt-out, or all of the address's opt-outs on the channel",
+    permission: "content:write",
+    body: optOutBody.omit({ reason: true }),
+    response: optInResult,
+  }),
+  list: op({
+    method: "GET",
+    path: "/opt-outs",
+    tag,
+    summary: "List opt-outs",
+    permission: "content:write",
+    query: optOutQuery,
+    response: listResponse(optOutJson),
+  }),
+  check: op({
+    method: "GET",
+    path: "/opt-outs/check",
+    tag,
+    summary: "Is this address opted out of the channel (and category)?",
+    permission: "content:write",
+    query: optOutCheckQuery,
+    response: optOutCheckJson,
+  }),
+  export: op({
+    method: "GET",
+    path: "/opt-outs/export",
+    tag,
+    summary: "Compliance export of every opt-out as CSV",
+    permission: "content:write",
+  }),
+  suppressions: op({
+    method: "GET",
+    path: "/suppressions",
+    tag,
+    summary: "Email addresses suppressed after hard bounces and complaints",
+    permission: "content:write",
+    query: listQuery.extend({ q: z.string().trim().min(1).optional() }),
+    response: listResponse(suppressionJson),
+  }),
+  suppress: op({
+    method: "POST",
+    path: "/suppressions",
+    tag,
+    summary: "Suppress an email address by hand",
+    permission: "content:write",
+    body: suppressionBody,
+    response: suppressionJson,
+    status: 201,
+  }),
+  unsuppress: op({
+    method: "DELETE",
+    path: "/suppressions/{id}",
+    tag,
+    summary: "Remove an address from the suppression list",
+    permission: "content:write",
+    params: z.object({ id: uuidParam }),
+    response: suppressionJson,
+  }),
+  webhookEvents: op({
+    method: "GET",
+    path: "/webhook-events",
+    tag: "Webhooks",
+    summary: "Stored provider events, for debugging (admin)",
+    permission: "providers:write",
+    query: listQuery.extend({
+      provider_id: z.uuid().optional(),
+      type: z.string().optional(),
+      source: z.string().optional(),
+    }),
+    response: listResponse(
+      z.object({
+        id: z.uuid(),
+        provider_id: z.string().nullable(),
+        source: z.string(),
+        event_id: z.string(),
+        type: z.string(),
+        message_id: z.string().nullable(),
+        payload: z.unknown(),
+        received_at: z.string(),
+      }),
+    ),
+  }),
+};
