@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import * as unsub from "@/app/u/[token]/route";
+import * as click from "@/app/t/c/[token]/route";
+import * as open from "@/app/t/o/[token]/route";
+import * as one from "@/app/api/v1/messages/[id]/route";
+import * as check from "@/app/api/v1/opt-outs/check/route";
+import * as email from "@/app/api/v1/email/send/route";
+import { drainJobs } from "@/lib/jobs/runner";
+import { signToken } from "@/lib/services/tracking/tokens";
+import { call, makeKey, makeOrg } from "../factories";
+
+const tokenFrom = (html: string, kind: "o" | "c" | "u") => {
+  const m = new RegExp(`/${kind === "u" ? "u" : `t/${kind}`}/([A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+)`).exec(html);
+  if (!m?.[1]) throw new Error(`no ${kind} link in ${html}`);
+  return m[1];
+};
+
+async function sendMarketing(key: string) {
+  const res = await call(email.POST, {
+    method: "POST",
+    key,
+    body: { to: "reader@example.com", subject: "News", html: '<p>Read <a href="https://example.org/post?id=1&amp;x=2">this</a></p>', text: "Read it", category: "marketing" },
+  });
+  await drainJobs();
+  return (await call(one.GET, { key, params: { id: res.json.id } })).json;
+}
+
+describe("tracking and unsubscribe", () => {
+  it("gives marketing email List-Unsubscribe headers (RFC 8058) and a footer link", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const m = await sendMarketing(key);
+    expect(m.html).toContain("Unsubscribe</a>");
+    expect(m.text).toMatch(/Unsubscribe: http:\/\/localhost:\d+\/u\//);
+    const { getDb } = await import("@/lib/db");
+    const { outbox } = await import("@/lib/db/schema");
+    const { eq } = await import("drizzle-orm");
+    const [delivered] = await (await getDb()).select().from(outbox).where(eq(outbox.messageId, m.id));
+    const unfolded = (delivered?.raw ?? "").replace(/\r\n[ \t]+/g, " ");
+    expect(unfolded).toMatch(/List-Unsubscribe: <http:\/\/localhost:\d+\/u\/[^>]+>/);
+    expect(unfolded).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
+    // Transactional mail has neither.
+    const t = await call(email.POST, { method: "POST", key, body: { to: "a@example.com", subject: "Receipt", html: "<p>ok</p>" } });
+    expect((await call(one.GET, { key, params: { id: t.json.id } })).json.html).not.toContain("Unsubscribe");
+  });
+
+  it("records opens and clicks; redirects only to URLs it signed", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const m = await sendMarketing(key);
+    const pixel = await open.GET(new Request("http://localhost/t/o/x"), { params: Promise.resolve({ token: tokenFrom(m.html, "o") }) });
+    expect(pixel.headers.get("content-type")).toBe("image/gif");
+    const redirect = await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: tokenFrom(m.html, "c") }) });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("location")).toBe("https://example.org/post?id=1&x=2");
+    const forged = `${Buffer.from(JSON.stringify({ k: "c", m: m.id, u: "https://evil.example" })).toString("base64url")}.AAAAAAAAAAAAAAAAAAAAAA`;
+    expect((await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: forged }) })).status).toBe(404);
+    const js = signToken({ k: "c", m: m.id, u: "javascript:alert(1)" });
+    expect((await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: js }) })).status).toBe(404);
+    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map((e: { type: string }) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["opened", "clicked"]));
+  });
+
+  it("unsubscribes by one-click POST without a session; GET only asks", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const m = await sendMarketing(key);
+    const token = tokenFrom(m.html, "u");
+    const page = await unsub.GET(new Request(`http://localhost/u/${token}`), { params: Promise.resolve({ token }) });
+    expect(await page.text()).toContain("reader@example.com");
+    let c = await call(check.GET, { key, path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing" });
+    expect(c.json.opted_out).toBe(false);
+    const res = await unsub.POST(
+      new Request(`http://localhost/u/${token}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "List-Unsubscribe=One-Click",
+      }),
+      { params: Promise.resolve({ token }) },
+    );
+    expect(res.status).toBe(200);
+    c = await call(check.GET, { key, path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing" });
+    expect(c.json).toMatchObject({ opted_out: true, category: "marketing" });
+    // Marketing only: receipts still go out.
+    expect((await call(email.POST, { method: "POST", key, body: { to: "reader@example.com", subject: "Receipt", text: "t" } })).status).toBe(202);
+    expect((await call(email.POST, { method: "POST", key, body: { to: "reader@example.com", subject: "News", text: "t", category: "marketing" } })).status).toBe(422);
+    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map((e: { type: string }) => e.type);
+    expect(events).toContain("unsubscribed");
+    const bad = await unsub.POST(new Request("http://localhost/u/bogus", { method: "POST", body: "" }), { params: Promise.resolve({ token: "bogus.token" }) });
+    expect(bad.status).toBe(404);
+  });
+});
