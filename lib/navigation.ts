@@ -15,7 +15,7 @@ export const NAV: NavItem[] = [
   { href: "/templates", label: "Templates", ready: true },
   { href: "/contacts", label: "Contacts", ready: false },
   { href: "/lists", label: "Lists", ready: false },
-  { href: "/opt-outs", label: "Opt-outs", ready: false },
+  { href: "/opt-outs", label: "Opt-outs", ready: true },
   { href: "/campaigns", label: "Campaigns", ready: false },
   { href: "/messages", label: "Messages", ready: true },
   { href: "/outbox", label: "Outbox", ready: true },

@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const TABS = [
   { href: "/settings/users", label: "Users & roles" },
   { href: "/settings/api-keys", label: "API keys" },
+  { href: "/settings/messaging", label: "Messaging & webhooks" },
 ];
 
 export function SettingsTabs() {
