@@ -39,6 +39,7 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  DELIVERY_POLL_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +57,8 @@ export interface Config {
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   apiRateLimitPerSecond: number;
   logLevel: Env["LOG_LEVEL"];
+  /** Messages still `sent` (or `sending`) this long after sending are looked up at their provider. */
+  deliveryPollAfterMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +128,7 @@ export function config(): Config {
     },
     apiRateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
     logLevel: env.LOG_LEVEL,
+    deliveryPollAfterMinutes: env.DELIVERY_POLL_AFTER_MINUTES,
   };
   return cached;
 }

@@ -113,10 +113,21 @@ export interface EmailAdapter<C = unknown, K = unknown> extends AdapterBase<C, K
   send(ctx: AdapterContext<C, K>, message: EmailMessage): Promise<SendResult>;
 }
 
+/** What a provider says now about a message it took, for providers with a status lookup. */
+export interface StatusLookup {
+  /** The provider's own status word. */
+  providerStatus: string;
+  status: "sent" | "delivered" | "undelivered" | "failed" | null;
+  cost?: { amount: number; currency: string } | null;
+  error?: string | null;
+}
+
 export interface SmsAdapter<C = unknown, K = unknown> extends AdapterBase<C, K> {
   channel: "sms";
   supportsMms: boolean;
   send(ctx: AdapterContext<C, K>, message: SmsMessage): Promise<SendResult>;
+  /** Asks the provider for a message's current status (used to heal missed webhooks). */
+  fetchStatus?(ctx: AdapterContext<C, K>, providerMessageId: string): Promise<StatusLookup>;
 }
 
 export type Adapter = EmailAdapter | SmsAdapter;

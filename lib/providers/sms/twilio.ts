@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { basicAuth, joinUrl, providerFetch } from "../http";
-import { ProviderError, type SmsAdapter } from "../types";
+import { ProviderError, type SmsAdapter, type StatusLookup } from "../types";
 
 const DEFAULT_BASE_URL = "https://api.twilio.com";
 
@@ -94,6 +94,38 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
         price: body.price ?? null,
         price_unit: body.price_unit ?? null,
       },
+    };
+  },
+  async fetchStatus(ctx, sid) {
+    const { account_sid, auth_token } = ctx.credentials;
+    const path = `/2010-04-01/Accounts/${encodeURIComponent(account_sid)}/Messages/${encodeURIComponent(sid)}.json`;
+    const res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, path), {
+      method: "GET",
+      headers: { authorization: basicAuth(account_sid, auth_token), accept: "application/json" },
+      signal: ctx.signal,
+    });
+    const body = (res.body ?? {}) as {
+      status?: unknown;
+      price?: unknown;
+      price_unit?: unknown;
+      error_code?: unknown;
+      error_message?: unknown;
+    };
+    const providerStatus = typeof body.status === "string" ? body.status : "unknown";
+    const map: Record<string, StatusLookup["status"]> = {
+      sent: "sent",
+      delivered: "delivered",
+      read: "delivered",
+      undelivered: "undelivered",
+      failed: "failed",
+    };
+    return {
+      providerStatus,
+      status: map[providerStatus] ?? null,
+      cost: costOf(body.price, body.price_unit),
+      error: body.error_code
+        ? `Twilio error ${String(body.error_code)}${body.error_message ? `: ${String(body.error_message)}` : ""}`
+        : null,
     };
   },
 };
