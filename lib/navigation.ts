@@ -19,7 +19,7 @@ export const NAV: NavItem[] = [
   { href: "/campaigns", label: "Campaigns", ready: false },
   { href: "/messages", label: "Messages", ready: true },
   { href: "/outbox", label: "Outbox", ready: true },
-  { href: "/conversations", label: "Conversations", ready: false },
+  { href: "/conversations", label: "Conversations", ready: true },
   { href: "/costs", label: "Costs", permission: "dashboards:read", ready: false },
   { href: "/reports", label: "Reports", permission: "reports:read", ready: false },
   { href: "/billing", label: "Billing", permission: "billing:read", ready: false },

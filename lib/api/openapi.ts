@@ -9,6 +9,7 @@ import type { Operation } from "./operation";
 import { apiKeyOps } from "./ops/api-keys";
 import { auditOps } from "./ops/audit";
 import { consentOps } from "./ops/consent";
+import { conversationOps } from "./ops/conversations";
 import { settingsOps } from "./ops/settings";
 import { messageOps } from "./ops/messages";
 import { providerOps } from "./ops/providers";
@@ -24,6 +25,7 @@ export const operations: Operation[] = [
   ...Object.values(templateOps),
   ...Object.values(messageOps),
   ...Object.values(consentOps),
+  ...Object.values(conversationOps),
   ...Object.values(settingsOps),
 ] as Operation[];
 
