@@ -59,10 +59,12 @@ export async function handleInboundSms(
   const [org] = await db.select().from(organisations).where(eq(organisations.id, provider.orgId));
   const region = org?.defaultRegion ?? "US";
   let from = sms.from;
+  let addressable = true;
   try {
     from = normalizePhone(sms.from, region, "From");
   } catch {
-    // Short codes and alphanumeric senders are kept as given.
+    // Short codes and alphanumeric senders are kept as given; they cannot be opted out by number.
+    addressable = false;
   }
   const keyword = keywordOf(sms.body);
   return db.transaction(async (tx) => {
@@ -103,14 +105,14 @@ export async function handleInboundSms(
     const messageId = m?.id as string;
     await addMessageEvent(tx, provider.orgId, messageId, "received", keyword ? { keyword } : undefined);
     const ctx = systemCtx(provider.orgId, `inbound SMS from ${from}`);
-    if (keyword === "stop") {
+    if (keyword === "stop" && addressable) {
       await optOut({
         ctx,
         input: { address: from, channel: "sms", reason: `Replied "${sms.body.trim()}"` },
         source: "inbound_keyword",
         db: tx,
       });
-    } else if (keyword === "start") {
+    } else if (keyword === "start" && addressable) {
       await optIn({ ctx, input: { address: from, channel: "sms" }, source: "inbound_keyword", db: tx });
     }
     const template =

@@ -147,7 +147,8 @@ async function applyToMessage(tx: Executor, m: Message, e: ProviderEvent): Promi
         ...(e.error ? { error: e.error } : {}),
         ...(e.data ?? {}),
       });
-  } else if (e.status) {
+  } else if (e.status && e.status !== "sent") {
+    // A provider's "sent"/"processed" after our own sent is routine; other late statuses are worth seeing.
     await addMessageEvent(tx, m.orgId, m.id, `late_${e.status}`, { provider_event: e.type, ignored: true });
   } else if (e.cost) {
     await tx

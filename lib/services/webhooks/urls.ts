@@ -1,8 +1,9 @@
 import type { Provider } from "@/lib/db/schema";
 import { publicBaseUrl } from "@/lib/services/tracking/tokens";
+import { africasTalkingCallbackToken } from "./africastalking";
 
 /** The URLs to paste into each provider's console, by purpose. */
-export function webhookUrls(p: Pick<Provider, "id" | "type">): { purpose: string; url: string }[] {
+export function webhookUrls(p: Provider): { purpose: string; url: string }[] {
   const base = `${publicBaseUrl()}/api/webhooks`;
   switch (p.type) {
     case "twilio":
@@ -25,8 +26,9 @@ export function webhookUrls(p: Pick<Provider, "id" | "type">): { purpose: string
     case "africastalking":
       return [
         {
-          purpose: "Delivery reports and incoming messages (keep the token)",
-          url: `${base}/africastalking/${p.id}?token=…`,
+          purpose:
+            "Delivery reports and incoming messages (the token authenticates the callback: keep it secret)",
+          url: `${base}/africastalking/${p.id}?token=${africasTalkingCallbackToken(p) ?? "(save the API key first)"}`,
         },
       ];
     default:
