@@ -1,10 +1,13 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+/** The Stripe API double (e2e/stripe-double.setup.ts) that billing talks to. */
+const stripePort = Number(process.env.E2E_STRIPE_PORT ?? 3199);
 export const E2E_DATA_DIR = ".e2e-data";
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/stripe-double.setup.ts",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
@@ -40,6 +43,9 @@ export default defineConfig({
       NEXT_TELEMETRY_DISABLED: "1",
       LOG_LEVEL: "warn",
       DATABASE_URL: "",
+      STRIPE_SECRET_KEY: "sk_test_e2e_double",
+      STRIPE_API_BASE: `http://127.0.0.1:${stripePort}`,
+      STRIPE_WEBHOOK_SECRET: "whsec_e2e_double",
     },
   },
 });

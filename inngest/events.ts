@@ -8,6 +8,9 @@ export const events = {
     /** ISO time to wait for before sending (schedules and quiet hours). */
     sendAt: z.string().nullable().optional(),
   }),
+  "contacts/import.requested": z.object({ importId: z.uuid(), orgId: z.uuid() }),
+  "campaigns/campaign.launched": z.object({ campaignId: z.uuid(), orgId: z.uuid() }),
+  "campaigns/campaign.dispatch": z.object({ campaignId: z.uuid(), orgId: z.uuid(), run: z.number().int().optional() }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -1,7 +1,16 @@
 import type { DefinedFunction } from "./define";
+import { syncBilling } from "./functions/billing/sync";
+import { dispatchCampaignRun, launchCampaignRun } from "./functions/campaigns/run";
 import { dispatchScheduled } from "./functions/messages/dispatch-scheduled";
 import { sendMessage } from "./functions/messages/send";
 import { pollDeliveryStatus } from "./functions/webhooks/poll-delivery-status";
 
 /** Every function: served at /api/inngest, and run by the embedded runner when Inngest is not configured. */
-export const functions = [sendMessage, dispatchScheduled, pollDeliveryStatus] as unknown as DefinedFunction[];
+export const functions = [
+  sendMessage,
+  dispatchScheduled,
+  launchCampaignRun,
+  dispatchCampaignRun,
+  pollDeliveryStatus,
+  syncBilling,
+] as unknown as DefinedFunction[];

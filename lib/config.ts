@@ -40,6 +40,7 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   DELIVERY_POLL_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -59,6 +60,12 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   /** Messages still `sent` (or `sending`) this long after sending are looked up at their provider. */
   deliveryPollAfterMinutes: number;
+  /**
+   * How long a claimed background job (and a message in `sending`) belongs to
+   * the process that took it; a crashed process's work is resumed after this.
+   * Must exceed the slowest provider call.
+   */
+  jobLeaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +136,7 @@ export function config(): Config {
     apiRateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
     logLevel: env.LOG_LEVEL,
     deliveryPollAfterMinutes: env.DELIVERY_POLL_AFTER_MINUTES,
+    jobLeaseSeconds: env.JOB_LEASE_SECONDS,
   };
   return cached;
 }

@@ -8,11 +8,13 @@ import { errorResponse } from "@/lib/validation/common";
 import type { Operation } from "./operation";
 import { apiKeyOps } from "./ops/api-keys";
 import { auditOps } from "./ops/audit";
+import { billingOps } from "./ops/billing";
+import { campaignOps } from "./ops/campaigns";
 import { consentOps } from "./ops/consent";
 import { conversationOps } from "./ops/conversations";
-import { settingsOps } from "./ops/settings";
 import { messageOps } from "./ops/messages";
 import { providerOps } from "./ops/providers";
+import { settingsOps } from "./ops/settings";
 import { templateOps } from "./ops/templates";
 import { userOps } from "./ops/users";
 
@@ -25,8 +27,10 @@ export const operations: Operation[] = [
   ...Object.values(templateOps),
   ...Object.values(messageOps),
   ...Object.values(consentOps),
+  ...Object.values(campaignOps),
   ...Object.values(conversationOps),
   ...Object.values(settingsOps),
+  ...Object.values(billingOps),
 ] as Operation[];
 
 const errors = {

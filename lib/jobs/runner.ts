@@ -1,6 +1,7 @@
 import { Cron } from "croner";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DefinedFunction, Steps } from "@/inngest/define";
+import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { type Job, jobs } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
@@ -10,8 +11,33 @@ import { log } from "@/lib/logger";
 // instances (or a restarted one) share the queue and a crashed run is resumed;
 // finished steps are memoised in jobs.steps and are not run again.
 
-const LEASE_MS = 5 * 60_000;
 const POLL_MS = 250;
+const leaseMs = () => config().jobLeaseSeconds * 1000;
+
+/** Jobs this process is running; their leases are extended while they run. */
+const held = new Set<string>();
+let heartbeat: NodeJS.Timeout | undefined;
+
+function ensureHeartbeat(): void {
+  if (heartbeat) return;
+  heartbeat = setInterval(
+    () => {
+      if (held.size === 0) return;
+      void getDb()
+        .then((db) =>
+          db
+            .update(jobs)
+            .set({ lockedUntil: sql`now() + ${`${leaseMs()} milliseconds`}::interval` })
+            .where(and(inArray(jobs.id, [...held]), eq(jobs.status, "running"))),
+        )
+        .catch((e) =>
+          log.warn("job lease heartbeat failed", { error: e instanceof Error ? e.message : String(e) }),
+        );
+    },
+    Math.max(500, leaseMs() / 3),
+  );
+  heartbeat.unref();
+}
 
 /** Thrown by step.sleepUntil to park the job until its wake time. */
 class Parked extends Error {}
@@ -30,7 +56,7 @@ function backoffMs(attempt: number): number {
 async function claim(limit: number): Promise<Job[]> {
   const db = await getDb();
   const result = await db.execute(sql`
-    update jobs set status = 'running', locked_until = now() + ${`${LEASE_MS} milliseconds`}::interval, updated_at = now()
+    update jobs set status = 'running', locked_until = now() + ${`${leaseMs()} milliseconds`}::interval, updated_at = now()
     where id in (
       select id from jobs
       where (status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now())
@@ -87,6 +113,16 @@ function stepsFor(job: Job): Steps {
 }
 
 async function execute(job: Job, fns: Map<string, DefinedFunction>): Promise<void> {
+  held.add(job.id);
+  ensureHeartbeat();
+  try {
+    await executeHeld(job, fns);
+  } finally {
+    held.delete(job.id);
+  }
+}
+
+async function executeHeld(job: Job, fns: Map<string, DefinedFunction>): Promise<void> {
   const db = await getDb();
   const fn = fns.get(job.functionId);
   if (!fn) {

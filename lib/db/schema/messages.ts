@@ -8,6 +8,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
@@ -60,6 +61,7 @@ export const messages = pgTable(
     templateVersion: integer(),
     variables: jsonb().$type<Record<string, unknown>>(),
     campaignId: uuid(),
+    contactId: uuid(),
     batchId: uuid(),
     providerId: uuid().references(() => providers.id, { onDelete: "set null" }),
     providerType: providerTypeEnum(),
@@ -87,6 +89,9 @@ export const messages = pgTable(
     index("messages_provider_message_idx").on(t.providerId, t.providerMessageId),
     index("messages_status_scheduled_idx").on(t.status, t.scheduledAt),
     index("messages_batch_idx").on(t.batchId),
+    // One message per campaign recipient: a re-run of a launch cannot create a second copy.
+    uniqueIndex("messages_campaign_contact_key").on(t.campaignId, t.contactId),
+    index("messages_campaign_status_idx").on(t.campaignId, t.status),
   ],
 );
 

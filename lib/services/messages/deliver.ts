@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { type Executor, getDb } from "@/lib/db";
-import { type Message, messageAttempts, messages, type Provider } from "@/lib/db/schema";
+import { campaigns, type Message, messageAttempts, messages, type Provider } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
 import { adapterFor } from "@/lib/providers/registry";
 import {
@@ -114,7 +114,15 @@ async function recordAttempt(
 
 /** What to do with a message found mid-send by a new run: the earlier run died during the provider call. */
 async function resolveInterrupted(db: Executor, m: Message): Promise<Message | null> {
-  if (RESEND_INTERRUPTED.has(m.category)) {
+  if (m.campaignId) {
+    // Campaigns re-send (at least once): every recipient gets the message; the
+    // stable Message-ID lets mail systems recognise a repeat; the count shows on the campaign.
+    await db
+      .update(campaigns)
+      .set({ inFlightAtCrash: sql`${campaigns.inFlightAtCrash} + 1` })
+      .where(eq(campaigns.id, m.campaignId));
+  }
+  if (m.campaignId || RESEND_INTERRUPTED.has(m.category)) {
     await addMessageEvent(db, m.orgId, m.id, "interrupted", {
       action: "resend",
       reason: "process stopped during the provider call",

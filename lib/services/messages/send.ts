@@ -73,7 +73,12 @@ function when(sendAt: string | undefined, now: Date): Date | null {
 }
 
 /** Marketing SMS waits out the recipient's quiet hours (21:00–08:00 local): deferred, never dropped. */
-function quietHoursDeferral(channel: "email" | "sms", category: string, to: string, at: Date): Date | null {
+export function quietHoursDeferral(
+  channel: "email" | "sms",
+  category: string,
+  to: string,
+  at: Date,
+): Date | null {
   if (channel !== "sms" || category !== "marketing") return null;
   const allowed = nextAllowedSendTime({ now: at, timeZone: timeZoneForPhone(to) });
   return allowed.getTime() > at.getTime() ? allowed : null;

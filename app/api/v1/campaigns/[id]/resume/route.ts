@@ -1,0 +1,10 @@
+import { handle } from "@/lib/api/handler";
+import { campaignOps } from "@/lib/api/ops/campaigns";
+import { getCampaign, resumeCampaign } from "@/lib/services/campaigns/campaigns";
+import { toCampaignJson } from "@/lib/validation/campaigns";
+
+export const POST = handle(campaignOps.resume, async ({ ctx, params }) => {
+  await resumeCampaign({ ctx, id: params.id });
+  const d = await getCampaign({ ctx, id: params.id });
+  return toCampaignJson(d.campaign, d.stats);
+});

@@ -1,0 +1,82 @@
+import { keepPreviousData, queryOptions, skipToken } from "@tanstack/react-query";
+import type { z } from "zod";
+import type { audiencePreview, campaignJson, statsJson } from "@/lib/validation/campaigns";
+import { ApiError, api } from "./fetcher";
+import type { MessageItem } from "./messages";
+import type { ListOf } from "./settings";
+
+export type CampaignItem = z.infer<typeof campaignJson>;
+export type CampaignStats = z.infer<typeof statsJson>;
+export type CampaignStatus = CampaignItem["status"];
+export type CampaignChannel = CampaignItem["channel"];
+export type AudiencePreviewBody = z.input<typeof audiencePreview>;
+export interface AudiencePreviewResult {
+  count: number;
+  segments_per_message: number | null;
+  estimated_cost: number;
+  currency: string | null;
+}
+/** GET /lists item (SPEC §6 list shape). */
+export interface AudienceList {
+  id: string;
+  name: string;
+  description: string | null;
+  member_count: number;
+}
+
+/** Statuses in which the counters still move on their own, so the pages keep polling. */
+export const LIVE_STATUSES: ReadonlySet<CampaignStatus> = new Set(["running", "scheduled"]);
+
+// A 4xx (unknown or malformed id) will not turn into a 2xx by asking again; retrying only delays the 404 state.
+const retryServerErrors = (failures: number, error: Error) =>
+  !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2;
+
+export const campaignQueries = {
+  all: ["campaigns"] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...campaignQueries.all, "list"],
+      queryFn: () => api<ListOf<CampaignItem>>("/campaigns?limit=200"),
+      refetchInterval: (q) => (q.state.data?.data.some((c) => LIVE_STATUSES.has(c.status)) ? 2000 : false),
+    }),
+  detail: (id: string) =>
+    queryOptions({
+      queryKey: [...campaignQueries.all, "detail", id],
+      queryFn: () => api<CampaignItem>(`/campaigns/${encodeURIComponent(id)}`),
+      retry: retryServerErrors,
+      refetchInterval: (q) => {
+        const status = q.state.data?.status;
+        return status && LIVE_STATUSES.has(status) && !q.state.error ? 1000 : false;
+      },
+    }),
+  /** The first messages of a campaign, newest first; polled while the campaign is live. */
+  messages: (id: string, live: boolean) =>
+    queryOptions({
+      queryKey: [...campaignQueries.all, "messages", id],
+      queryFn: () => api<ListOf<MessageItem>>(`/messages?campaign_id=${encodeURIComponent(id)}&limit=10`),
+      refetchInterval: live ? 2000 : false,
+    }),
+  /** Audience size and estimated cost for a wizard selection; the previous answer stays on screen while the next loads. */
+  preview: (body: AudiencePreviewBody | null) =>
+    queryOptions({
+      queryKey: [...campaignQueries.all, "preview", body],
+      // Nothing selected is not an audience (it would count every contact), so it is not asked for.
+      queryFn: body
+        ? () => api<AudiencePreviewResult>("/campaigns/preview", { method: "POST", body })
+        : skipToken,
+      placeholderData: keepPreviousData,
+      staleTime: 5000,
+      retry: retryServerErrors,
+    }),
+};
+
+/** Lists offered as a campaign audience; a key of its own so it never collides with the lists pages' cache shape. */
+export const audienceListQueries = {
+  all: ["campaign-audience-lists"] as const,
+  list: () =>
+    queryOptions({
+      queryKey: [...audienceListQueries.all],
+      queryFn: () => api<ListOf<AudienceList>>("/lists?limit=200"),
+      staleTime: 30_000,
+    }),
+};
