@@ -24,7 +24,9 @@ export const optOuts = pgTable(
     ...timestamps,
   },
   (t) => [
-    unique("opt_outs_org_address_channel_category_key").on(t.orgId, t.address, t.channel, t.category).nullsNotDistinct(),
+    unique("opt_outs_org_address_channel_category_key")
+      .on(t.orgId, t.address, t.channel, t.category)
+      .nullsNotDistinct(),
     index("opt_outs_org_created_idx").on(t.orgId, t.createdAt, t.id),
   ],
 );
@@ -72,7 +74,9 @@ export const webhookEvents = pgTable(
     receivedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
-    unique("webhook_events_source_provider_event_key").on(t.source, t.providerId, t.eventId).nullsNotDistinct(),
+    unique("webhook_events_source_provider_event_key")
+      .on(t.source, t.providerId, t.eventId)
+      .nullsNotDistinct(),
     index("webhook_events_org_received_idx").on(t.orgId, t.receivedAt, t.id),
   ],
 );
