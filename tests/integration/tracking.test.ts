@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import * as unsub from "@/app/u/[token]/route";
-import * as click from "@/app/t/c/[token]/route";
-import * as open from "@/app/t/o/[token]/route";
+import * as email from "@/app/api/v1/email/send/route";
 import * as one from "@/app/api/v1/messages/[id]/route";
 import * as check from "@/app/api/v1/opt-outs/check/route";
-import * as email from "@/app/api/v1/email/send/route";
+import * as click from "@/app/t/c/[token]/route";
+import * as open from "@/app/t/o/[token]/route";
+import * as unsub from "@/app/u/[token]/route";
 import { drainJobs } from "@/lib/jobs/runner";
 import { signToken } from "@/lib/services/tracking/tokens";
 import { call, makeKey, makeOrg } from "../factories";
@@ -19,7 +19,13 @@ async function sendMarketing(key: string) {
   const res = await call(email.POST, {
     method: "POST",
     key,
-    body: { to: "reader@example.com", subject: "News", html: '<p>Read <a href="https://example.org/post?id=1&amp;x=2">this</a></p>', text: "Read it", category: "marketing" },
+    body: {
+      to: "reader@example.com",
+      subject: "News",
+      html: '<p>Read <a href="https://example.org/post?id=1&amp;x=2">this</a></p>',
+      text: "Read it",
+      category: "marketing",
+    },
   });
   await drainJobs();
   return (await call(one.GET, { key, params: { id: res.json.id } })).json;
@@ -40,7 +46,11 @@ describe("tracking and unsubscribe", () => {
     expect(unfolded).toMatch(/List-Unsubscribe: <http:\/\/localhost:\d+\/u\/[^>]+>/);
     expect(unfolded).toContain("List-Unsubscribe-Post: List-Unsubscribe=One-Click");
     // Transactional mail has neither.
-    const t = await call(email.POST, { method: "POST", key, body: { to: "a@example.com", subject: "Receipt", html: "<p>ok</p>" } });
+    const t = await call(email.POST, {
+      method: "POST",
+      key,
+      body: { to: "a@example.com", subject: "Receipt", html: "<p>ok</p>" },
+    });
     expect((await call(one.GET, { key, params: { id: t.json.id } })).json.html).not.toContain("Unsubscribe");
   });
 
@@ -48,16 +58,28 @@ describe("tracking and unsubscribe", () => {
     const { orgId } = await makeOrg();
     const key = await makeKey(orgId);
     const m = await sendMarketing(key);
-    const pixel = await open.GET(new Request("http://localhost/t/o/x"), { params: Promise.resolve({ token: tokenFrom(m.html, "o") }) });
+    const pixel = await open.GET(new Request("http://localhost/t/o/x"), {
+      params: Promise.resolve({ token: tokenFrom(m.html, "o") }),
+    });
     expect(pixel.headers.get("content-type")).toBe("image/gif");
-    const redirect = await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: tokenFrom(m.html, "c") }) });
+    const redirect = await click.GET(new Request("http://localhost/t/c/x"), {
+      params: Promise.resolve({ token: tokenFrom(m.html, "c") }),
+    });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get("location")).toBe("https://example.org/post?id=1&x=2");
     const forged = `${Buffer.from(JSON.stringify({ k: "c", m: m.id, u: "https://evil.example" })).toString("base64url")}.AAAAAAAAAAAAAAAAAAAAAA`;
-    expect((await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: forged }) })).status).toBe(404);
+    expect(
+      (await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: forged }) }))
+        .status,
+    ).toBe(404);
     const js = signToken({ k: "c", m: m.id, u: "javascript:alert(1)" });
-    expect((await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: js }) })).status).toBe(404);
-    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map((e: { type: string }) => e.type);
+    expect(
+      (await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: js }) }))
+        .status,
+    ).toBe(404);
+    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map(
+      (e: { type: string }) => e.type,
+    );
     expect(events).toEqual(expect.arrayContaining(["opened", "clicked"]));
   });
 
@@ -66,9 +88,14 @@ describe("tracking and unsubscribe", () => {
     const key = await makeKey(orgId);
     const m = await sendMarketing(key);
     const token = tokenFrom(m.html, "u");
-    const page = await unsub.GET(new Request(`http://localhost/u/${token}`), { params: Promise.resolve({ token }) });
+    const page = await unsub.GET(new Request(`http://localhost/u/${token}`), {
+      params: Promise.resolve({ token }),
+    });
     expect(await page.text()).toContain("reader@example.com");
-    let c = await call(check.GET, { key, path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing" });
+    let c = await call(check.GET, {
+      key,
+      path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing",
+    });
     expect(c.json.opted_out).toBe(false);
     const res = await unsub.POST(
       new Request(`http://localhost/u/${token}`, {
@@ -79,14 +106,37 @@ describe("tracking and unsubscribe", () => {
       { params: Promise.resolve({ token }) },
     );
     expect(res.status).toBe(200);
-    c = await call(check.GET, { key, path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing" });
+    c = await call(check.GET, {
+      key,
+      path: "/opt-outs/check?address=reader@example.com&channel=email&category=marketing",
+    });
     expect(c.json).toMatchObject({ opted_out: true, category: "marketing" });
     // Marketing only: receipts still go out.
-    expect((await call(email.POST, { method: "POST", key, body: { to: "reader@example.com", subject: "Receipt", text: "t" } })).status).toBe(202);
-    expect((await call(email.POST, { method: "POST", key, body: { to: "reader@example.com", subject: "News", text: "t", category: "marketing" } })).status).toBe(422);
-    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map((e: { type: string }) => e.type);
+    expect(
+      (
+        await call(email.POST, {
+          method: "POST",
+          key,
+          body: { to: "reader@example.com", subject: "Receipt", text: "t" },
+        })
+      ).status,
+    ).toBe(202);
+    expect(
+      (
+        await call(email.POST, {
+          method: "POST",
+          key,
+          body: { to: "reader@example.com", subject: "News", text: "t", category: "marketing" },
+        })
+      ).status,
+    ).toBe(422);
+    const events = (await call(one.GET, { key, params: { id: m.id } })).json.events.map(
+      (e: { type: string }) => e.type,
+    );
     expect(events).toContain("unsubscribed");
-    const bad = await unsub.POST(new Request("http://localhost/u/bogus", { method: "POST", body: "" }), { params: Promise.resolve({ token: "bogus.token" }) });
+    const bad = await unsub.POST(new Request("http://localhost/u/bogus", { method: "POST", body: "" }), {
+      params: Promise.resolve({ token: "bogus.token" }),
+    });
     expect(bad.status).toBe(404);
   });
 });

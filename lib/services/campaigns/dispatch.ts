@@ -35,7 +35,7 @@ async function campaignStatus(campaignId: string): Promise<string | null> {
 export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SIZE): Promise<BatchResult> {
   const db = await getDb();
   const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
-  if (!campaign || campaign.status !== "running")
+  if (campaign?.status !== "running")
     return { state: "stopped", status: campaign?.status ?? "missing", sent: 0 };
   const size = campaign.throttlePerMinute ? Math.min(batchSize, campaign.throttlePerMinute) : batchSize;
   const started = Date.now();
