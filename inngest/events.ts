@@ -10,7 +10,11 @@ export const events = {
   }),
   "contacts/import.requested": z.object({ importId: z.uuid(), orgId: z.uuid() }),
   "campaigns/campaign.launched": z.object({ campaignId: z.uuid(), orgId: z.uuid() }),
-  "campaigns/campaign.dispatch": z.object({ campaignId: z.uuid(), orgId: z.uuid(), run: z.number().int().optional() }),
+  "campaigns/campaign.dispatch": z.object({
+    campaignId: z.uuid(),
+    orgId: z.uuid(),
+    run: z.number().int().optional(),
+  }),
 } as const;
 
 export type EventName = keyof typeof events;
