@@ -11,6 +11,7 @@ import { auditOps } from "./ops/audit";
 import { billingOps } from "./ops/billing";
 import { campaignOps } from "./ops/campaigns";
 import { consentOps } from "./ops/consent";
+import { contactOps, listOps } from "./ops/contacts";
 import { conversationOps } from "./ops/conversations";
 import { messageOps } from "./ops/messages";
 import { providerOps } from "./ops/providers";
@@ -27,6 +28,8 @@ export const operations: Operation[] = [
   ...Object.values(templateOps),
   ...Object.values(messageOps),
   ...Object.values(consentOps),
+  ...Object.values(contactOps),
+  ...Object.values(listOps),
   ...Object.values(campaignOps),
   ...Object.values(conversationOps),
   ...Object.values(settingsOps),

@@ -1,0 +1,140 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog } from "@/components/ui/dialog";
+import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
+import { Table, Td } from "@/components/ui/table";
+import { useToast } from "@/components/ui/toast";
+import { contactQueries, type ListItem, listQueries } from "@/lib/queries/contacts";
+import { api } from "@/lib/queries/fetcher";
+import { ListDialog } from "./list-dialog";
+import { MembersDialog } from "./members-dialog";
+
+type Open = { kind: "new" } | { kind: "rename" | "members" | "delete"; list: ListItem } | null;
+
+function DeleteListDialog({ list, onClose }: { list: ListItem; onClose: () => void }) {
+  const qc = useQueryClient();
+  const toast = useToast();
+  const mutation = useMutation({
+    mutationFn: () => api(`/lists/${list.id}`, { method: "DELETE" }),
+    onSuccess: () => {
+      toast(`Deleted ${list.name}`);
+      qc.invalidateQueries({ queryKey: listQueries.all });
+      qc.invalidateQueries({ queryKey: contactQueries.all });
+      onClose();
+    },
+    onError: (e) => toast(e.message, "error"),
+  });
+  return (
+    <Dialog open onClose={onClose} title="Delete list?" testId="delete-list-dialog">
+      <p className="text-sm text-slate-600">
+        <strong>{list.name}</strong> will be deleted. Its {list.member_count} member
+        {list.member_count === 1 ? "" : "s"} stay in your contacts.
+      </p>
+      <div className="mt-6 flex justify-end gap-2">
+        <Button variant="secondary" onClick={onClose}>
+          Cancel
+        </Button>
+        <Button
+          variant="danger"
+          disabled={mutation.isPending}
+          onClick={() => mutation.mutate()}
+          data-testid="confirm-delete-list"
+        >
+          {mutation.isPending ? "Deleting…" : "Delete"}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+export function ListsPanel() {
+  const [open, setOpen] = useState<Open>(null);
+  const query = useQuery(listQueries.list());
+  const rows = query.data?.data ?? [];
+  const close = () => setOpen(null);
+  return (
+    <section>
+      <div className="mb-4 flex justify-end">
+        <Button onClick={() => setOpen({ kind: "new" })} data-testid="new-list">
+          New list
+        </Button>
+      </div>
+      {query.isPending ? (
+        <LoadingRows />
+      ) : query.isError ? (
+        <ErrorState error={query.error} onRetry={() => query.refetch()} />
+      ) : rows.length === 0 ? (
+        <EmptyState
+          title="No lists yet"
+          action={
+            <Button variant="secondary" onClick={() => setOpen({ kind: "new" })}>
+              Create a list
+            </Button>
+          }
+        >
+          Lists group contacts for campaigns. Create one, then import a CSV into it or add contacts from the
+          Contacts page.
+        </EmptyState>
+      ) : (
+        <Table head={["Name", "Description", "Members", "Created", ""]} testId="lists-table">
+          {rows.map((l) => (
+            <tr key={l.id} data-testid="list-row" data-name={l.name}>
+              <Td className="font-medium text-slate-900">{l.name}</Td>
+              <Td className="max-w-xs truncate text-xs">{l.description ?? "—"}</Td>
+              <Td>
+                <span data-testid="list-member-count">{l.member_count.toLocaleString()}</span>
+              </Td>
+              <Td className="text-xs">{new Date(l.created_at).toLocaleDateString()}</Td>
+              <Td className="text-right">
+                <div className="flex justify-end gap-1">
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => setOpen({ kind: "members", list: l })}
+                    data-testid="view-members"
+                  >
+                    Members
+                  </Button>
+                  <a
+                    href={`/api/v1/lists/${l.id}/export`}
+                    download
+                    className="inline-flex items-center rounded-md px-2.5 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 hover:text-slate-900"
+                    data-testid="export-list"
+                  >
+                    Export CSV
+                  </a>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => setOpen({ kind: "rename", list: l })}
+                    data-testid="rename-list"
+                  >
+                    Rename
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => setOpen({ kind: "delete", list: l })}
+                    data-testid="delete-list"
+                  >
+                    Delete
+                  </Button>
+                </div>
+              </Td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <ListDialog
+        open={open?.kind === "new" || open?.kind === "rename"}
+        list={open?.kind === "rename" ? open.list : null}
+        onClose={close}
+      />
+      {open?.kind === "members" ? <MembersDialog list={open.list} onClose={close} /> : null}
+      {open?.kind === "delete" ? <DeleteListDialog list={open.list} onClose={close} /> : null}
+    </section>
+  );
+}
