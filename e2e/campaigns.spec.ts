@@ -48,7 +48,7 @@ test("import a CSV with a progress bar, build a campaign in the wizard, launch i
   await page.getByTestId("campaign-name").fill("Launch day");
   await page.getByTestId("campaign-channel").selectOption("email");
   await page.getByTestId("wizard-next").click();
-  await page.getByTestId("campaign-template").selectOption({ label: "Launch news" });
+  await page.getByTestId("campaign-template").selectOption({ label: "Launch news (v1)" });
   await page.getByTestId("wizard-next").click();
   await page.getByTestId("campaign-list-Newsletter").check();
   await expect(page.getByTestId("audience-count")).toHaveText("300");

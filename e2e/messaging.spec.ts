@@ -51,7 +51,7 @@ test("the SMS segment counter switches from GSM-7 to UCS-2 when an emoji is type
   await expect(page.getByTestId("segment-encoding")).toHaveText("UCS-2");
   await expect(page.getByTestId("segment-counter")).toContainText("1 segment");
   await page.getByTestId("template-save").click();
-  await expect(page.getByText(/Saved/)).toBeVisible();
+  await expect(page.getByText(/Saved — version 2/)).toBeVisible();
   await expect(page.getByTestId("version-row")).toHaveCount(2);
 });
 
