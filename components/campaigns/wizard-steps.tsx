@@ -28,6 +28,7 @@ export const BUILT_IN_VARIABLES = [
   "timezone",
   "locale",
   "unsubscribe_url",
+  "organisation",
 ] as const;
 
 export function BasicsStep({

@@ -22,7 +22,7 @@ import { startSmtpSink } from "../smtp-sink";
 
 afterAll(() => closeSmtpTransports());
 
-async function emailTemplate(key: string, html = "<p>Hi {{name}}, your tier is {{tier}}</p>") {
+async function emailTemplate(key: string, html = "<p>Hi {{name}}, your tier is {{tier}}. {{organisation}}</p>") {
   const t = await call(templates.POST, {
     method: "POST",
     key,
@@ -98,7 +98,7 @@ describe("campaigns", () => {
     expect(new Set(rows.map((r) => r.contactId)).size).toBe(40);
     const sent = rows.find((r) => r.to === "person1@example.com");
     expect(sent).toMatchObject({ status: "sent", subject: "Hello Person 1" });
-    expect(sent?.html).toContain("your tier is gold");
+    expect(sent?.html).toContain("your tier is gold. Org-");
     expect(sent?.headers?.["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const delivered = await db
       .select()

@@ -24,8 +24,13 @@ import { atLocalWallTime } from "./local-time";
 type NewMessage = typeof messages.$inferInsert;
 
 /** Variables a campaign template sees for one contact (SPEC §6). */
-export function contactVariables(c: Contact, unsubscribe: string): Record<string, unknown> {
+export function contactVariables(
+  c: Contact,
+  unsubscribe: string,
+  organisation: string,
+): Record<string, unknown> {
   return {
+    organisation,
     ...c.attributes,
     name: c.name,
     email: c.email,
@@ -41,6 +46,7 @@ function rejected(base: NewMessage, reason: string, detail: string): NewMessage 
 }
 
 function buildRow(
+  organisation: string,
   campaign: Campaign,
   template: Template,
   contact: Contact,
@@ -71,7 +77,7 @@ function buildRow(
     channel: campaign.channel,
     category: campaign.category,
   });
-  const variables = contactVariables(contact, unsub);
+  const variables = contactVariables(contact, unsub, organisation);
   const parts =
     campaign.channel === "email"
       ? { subject: template.subject, html: template.html, text: template.text }
@@ -140,7 +146,7 @@ export async function freezeAudience(campaignId: string, pageSize = 1000): Promi
   const [template] = await db.select().from(templates).where(eq(templates.id, campaign.templateId));
   if (!template)
     throw new AppError("template_missing", "The campaign's template was deleted", undefined, 422);
-  await getOrganisation(db, campaign.orgId);
+  const org = await getOrganisation(db, campaign.orgId);
   const provider = (await listProviderRows(db, campaign.orgId, campaign.channel)).find((p) => p.enabled);
   const price = provider ? { cost: provider.costPerUnit, currency: provider.currency } : null;
   const now = new Date();
@@ -153,7 +159,7 @@ export async function freezeAudience(campaignId: string, pageSize = 1000): Promi
   )) {
     const addresses = page.map((c) => (campaign.channel === "email" ? c.email : c.phone) as string);
     const consent = await consentChecker(db, campaign.orgId, campaign.channel, addresses);
-    const rows = page.map((c) => buildRow(campaign, template, c, consent, price, now));
+    const rows = page.map((c) => buildRow(org.name, campaign, template, c, consent, price, now));
     await db.transaction(async (tx) => {
       const inserted = await tx
         .insert(messages)
