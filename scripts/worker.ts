@@ -3,7 +3,7 @@
 // the crash tests, which kill it with SIGKILL mid-campaign.
 import { ConfigError, config } from "../lib/config";
 import { closeDb, getDb } from "../lib/db";
-import { startRunner, stopRunner } from "../lib/jobs/runner";
+import { startRunner, stopRunnerGracefully } from "../lib/jobs/runner";
 
 async function main(): Promise<void> {
   try {
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   startRunner();
   console.log(`worker ${process.pid} running background jobs`);
   const stop = async () => {
-    stopRunner();
+    await stopRunnerGracefully();
     await closeDb();
     process.exit(0);
   };

@@ -252,6 +252,14 @@ export function stopRunner(): void {
   state.__switchboardRunner = undefined;
 }
 
+/** Stops the tick and waits (up to `timeoutMs`) for the jobs in hand to finish, for a clean shutdown. */
+export async function stopRunnerGracefully(timeoutMs = 10_000): Promise<void> {
+  const s = state.__switchboardRunner;
+  stopRunner();
+  const deadline = Date.now() + timeoutMs;
+  while (s?.busy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
 /** Runs soon after new work arrives, rather than at the next poll. */
 export function wakeRunner(): void {
   if (state.__switchboardRunner) setImmediate(() => void loop());
