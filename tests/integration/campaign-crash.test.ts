@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as launch from "@/app/api/v1/campaigns/[id]/launch/route";
@@ -27,8 +27,48 @@ function startWorker(): ChildProcess {
   return child;
 }
 
-afterAll(() => {
+// The workers run every due job in their database; a database of its own keeps them
+// from taking (and this test's kills from disturbing) other test files' jobs.
+const ownDatabase = `switchboard_crash_${process.pid}_${Date.now()}`;
+function useOwnDatabase(): void {
+  const url = new URL(process.env.DATABASE_URL as string);
+  const args = [
+    "-h",
+    url.hostname,
+    "-p",
+    url.port || "5432",
+    "-U",
+    decodeURIComponent(url.username) || "postgres",
+  ];
+  execFileSync("createdb", [...args, ownDatabase], {
+    env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+  });
+  url.pathname = `/${ownDatabase}`;
+  process.env.DATABASE_URL = url.toString();
+}
+
+afterAll(async () => {
   for (const w of workers) w.kill("SIGKILL");
+  if (!process.env.DATABASE_URL?.includes(ownDatabase)) return;
+  const { closeDb } = await import("@/lib/db");
+  await closeDb();
+  const url = new URL(process.env.DATABASE_URL);
+  execFileSync(
+    "dropdb",
+    [
+      "-h",
+      url.hostname,
+      "-p",
+      url.port || "5432",
+      "-U",
+      decodeURIComponent(url.username) || "postgres",
+      "--if-exists",
+      ownDatabase,
+    ],
+    {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+    },
+  );
 });
 
 // The worker shares the database with this test process, which PGlite (one process) cannot do.

@@ -1,5 +1,3 @@
-import net from "node:net";
-import tls from "node:tls";
 import nodemailer, { type Transporter } from "nodemailer";
 import { z } from "zod";
 import { type EmailAdapter, type EmailMessage, ProviderError } from "../types";
@@ -16,49 +14,6 @@ export const smtpCredentials = z.object({
 export type SmtpConfig = z.infer<typeof smtpConfig>;
 export type SmtpCredentials = z.infer<typeof smtpCredentials>;
 
-const CONNECT_TIMEOUT_MS = 10_000;
-
-/**
- * Opens the SMTP socket ourselves to turn Nagle's algorithm off: nodemailer
- * never calls setNoDelay, and with the receiver's delayed ACKs every message
- * then waits ~40 ms — a pool of 5 connections tops out near 100 msg/s.
- */
-function noDelaySocket(config: SmtpConfig, rejectUnauthorized: boolean) {
-  return (
-    _options: unknown,
-    callback: (err: Error | null, socketOptions?: { connection: net.Socket; secured?: boolean }) => void,
-  ) => {
-    let done = false;
-    const finish = (err: Error | null, socket?: net.Socket) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      if (err || !socket) {
-        socket?.destroy();
-        callback(err ?? new Error("no socket"));
-        return;
-      }
-      socket.setNoDelay(true);
-      callback(null, { connection: socket, secured: config.tls_mode === "tls" });
-    };
-    const socket =
-      config.tls_mode === "tls"
-        ? tls.connect(
-            { host: config.host, port: config.port, servername: config.host, rejectUnauthorized },
-            () => finish(null, socket),
-          )
-        : net.connect({ host: config.host, port: config.port }, () => finish(null, socket));
-    socket.once("error", (e) => finish(e));
-    const timer = setTimeout(() => {
-      const e = Object.assign(new Error(`connect ETIMEDOUT ${config.host}:${config.port}`), {
-        code: "ETIMEDOUT",
-      });
-      socket.destroy();
-      finish(e);
-    }, CONNECT_TIMEOUT_MS);
-  };
-}
-
 // Pooled transports per distinct server and login, reused across sends.
 const transports = new Map<string, Transporter>();
 
@@ -72,9 +27,7 @@ function transportFor(config: SmtpConfig, credentials: SmtpCredentials): Transpo
   ]);
   let t = transports.get(key);
   if (!t) {
-    const rejectUnauthorized = config.host !== "127.0.0.1" && config.host !== "localhost";
     t = nodemailer.createTransport({
-      getSocket: noDelaySocket(config, rejectUnauthorized),
       host: config.host,
       port: config.port,
       secure: config.tls_mode === "tls",
@@ -86,7 +39,7 @@ function transportFor(config: SmtpConfig, credentials: SmtpCredentials): Transpo
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
-      tls: { rejectUnauthorized },
+      tls: { rejectUnauthorized: config.host !== "127.0.0.1" && config.host !== "localhost" },
     });
     transports.set(key, t);
   }
