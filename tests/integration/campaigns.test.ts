@@ -22,7 +22,10 @@ import { startSmtpSink } from "../smtp-sink";
 
 afterAll(() => closeSmtpTransports());
 
-async function emailTemplate(key: string, html = "<p>Hi {{name}}, your tier is {{tier}}. {{organisation}}</p>") {
+async function emailTemplate(
+  key: string,
+  html = "<p>Hi {{name}}, your tier is {{tier}}. {{organisation}}</p>",
+) {
   const t = await call(templates.POST, {
     method: "POST",
     key,
