@@ -166,7 +166,7 @@ describe("sending with no configuration (sandbox email, console SMS)", () => {
     // Inline content with per-recipient variables renders like a template: a hole is refused.
     expect(res.json.accepted).toBe(1);
     expect(res.json.rejected).toEqual([
-      { index: 1, reason: "invalid_email: email must be an email address" },
+      { index: 1, reason: "invalid_email: recipients.1.email must be an email address" },
       { index: 2, reason: "missing_variables: variables.code is required by the template" },
     ]);
     const smsRes = await call(smsBulk.POST, {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import { requirePermission } from "@/lib/auth/permissions";
-import type { Executor, Tx } from "@/lib/db";
+import { type Executor, getDb, type Tx } from "@/lib/db";
 import { type Message, messages, type Template } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { emit } from "@/lib/jobs/emit";
@@ -340,6 +340,34 @@ async function finishBulk(ctx: Ctx, answer: BulkAnswer, replayed: boolean) {
   return { batch_id: answer.batch_id, accepted: answer.accepted, rejected: answer.rejected };
 }
 
+/**
+ * Prepares one message per recipient (a failing recipient is rejected with its
+ * index and reason, the others go ahead) and stores the accepted ones as a batch.
+ */
+async function storeBatch(
+  tx: Tx,
+  count: number,
+  prepare: (index: number) => Promise<NewMessage>,
+): Promise<BulkAnswer> {
+  const batchId = randomUUID();
+  const rows: NewMessage[] = [];
+  const rejected: { index: number; reason: string }[] = [];
+  for (let index = 0; index < count; index++) {
+    try {
+      rows.push({ ...(await prepare(index)), batchId });
+    } catch (e) {
+      rejected.push({ index, reason: reasonOf(e) });
+    }
+  }
+  const created = await insertMessages(tx, rows);
+  return {
+    batch_id: batchId,
+    accepted: created.length,
+    rejected,
+    messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
+  };
+}
+
 /** Accepts an email per recipient, each rendered with its own variables; bad recipients are rejected by index. */
 export async function sendEmailBulk({
   ctx,
@@ -359,9 +387,6 @@ export async function sendEmailBulk({
     async (tx) => {
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
       const price = await priceOf(tx, ctx, "email");
-      const batchId = randomUUID();
-      const rows: NewMessage[] = [];
-      const rejected: { index: number; reason: string }[] = [];
       const addresses = input.recipients.map((r) => emailSchema.safeParse(r.email));
       const consent = await consentChecker(
         tx,
@@ -369,36 +394,26 @@ export async function sendEmailBulk({
         "email",
         addresses.flatMap((a) => (a.success ? [a.data] : [])),
       );
-      for (const [index, r] of input.recipients.entries()) {
+      return storeBatch(tx, input.recipients.length, async (index) => {
+        const r = input.recipients[index];
         const parsed = addresses[index];
-        if (!parsed?.success) {
-          rejected.push({ index, reason: "invalid_email: email must be an email address" });
-          continue;
+        if (!r || !parsed?.success) {
+          throw new AppError("invalid_email", "email must be an email address", [
+            { field: `recipients.${index}.email`, message: "must be an email address" },
+          ]);
         }
-        const address = parsed.data;
-        try {
-          const variables = { name: r.name, email: address, ...(r.variables ?? {}) };
-          const { row } = await prepareEmail(
-            ctx,
-            { ...input, to: address, variables },
-            template,
-            price,
-            now,
-            consent,
-            `recipients.${index}.email`,
-          );
-          rows.push({ ...row, batchId });
-        } catch (e) {
-          rejected.push({ index, reason: reasonOf(e) });
-        }
-      }
-      const created = await insertMessages(tx, rows);
-      return {
-        batch_id: batchId,
-        accepted: created.length,
-        rejected,
-        messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
-      };
+        const variables = { name: r.name, email: parsed.data, ...(r.variables ?? {}) };
+        const { row } = await prepareEmail(
+          ctx,
+          { ...input, to: parsed.data, variables },
+          template,
+          price,
+          now,
+          consent,
+          `recipients.${index}.email`,
+        );
+        return row;
+      });
     },
   );
   return finishBulk(ctx, result, replayed);
@@ -424,9 +439,6 @@ export async function sendSmsBulk({
       const org = await getOrganisation(tx, ctx.orgId);
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
       const price = await priceOf(tx, ctx, "sms");
-      const batchId = randomUUID();
-      const rows: NewMessage[] = [];
-      const rejected: { index: number; reason: string }[] = [];
       const phones = input.recipients.flatMap((r) => {
         try {
           return [normalizePhone(r.to, org.defaultRegion)];
@@ -435,31 +447,22 @@ export async function sendSmsBulk({
         }
       });
       const consent = await consentChecker(tx, ctx.orgId, "sms", phones);
-      for (const [index, r] of input.recipients.entries()) {
-        try {
-          const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
-          const { row } = await prepareSms(
-            ctx,
-            { ...input, to: r.to, variables },
-            template,
-            price,
-            org.defaultRegion,
-            now,
-            consent,
-            `recipients.${index}.to`,
-          );
-          rows.push({ ...row, batchId });
-        } catch (e) {
-          rejected.push({ index, reason: reasonOf(e) });
-        }
-      }
-      const created = await insertMessages(tx, rows);
-      return {
-        batch_id: batchId,
-        accepted: created.length,
-        rejected,
-        messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
-      };
+      return storeBatch(tx, input.recipients.length, async (index) => {
+        const r = input.recipients[index];
+        if (!r) throw new AppError("invalid_recipient", "missing recipient");
+        const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
+        const { row } = await prepareSms(
+          ctx,
+          { ...input, to: r.to, variables },
+          template,
+          price,
+          org.defaultRegion,
+          now,
+          consent,
+          `recipients.${index}.to`,
+        );
+        return row;
+      });
     },
   );
   return finishBulk(ctx, result, replayed);
@@ -468,7 +471,6 @@ export async function sendSmsBulk({
 /** Cancels a message that has not been handed to a provider yet. */
 export async function cancelMessage({ ctx, id }: { ctx: Ctx; id: string }): Promise<Message> {
   requirePermission(ctx, "messages:send");
-  const { getDb } = await import("@/lib/db");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const [m] = await tx
