@@ -1,5 +1,17 @@
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
+import { contacts } from "./contacts";
 import { organisations, users } from "./organisations";
 import { channelEnum } from "./providers";
 import { templates } from "./templates";
@@ -12,6 +24,19 @@ export const campaignStatusEnum = pgEnum("campaign_status", [
   "completed",
   "cancelled",
 ]);
+
+/** One arm of an A/B test: a name and the template its recipients get. */
+export interface CampaignVariant {
+  name: string;
+  template_id: string;
+}
+
+/** How an A/B campaign picks its winner (SPEC §6). */
+export interface AbTest {
+  test_percent: number;
+  metric: "opens" | "clicks" | "delivered" | "manual";
+  wait_minutes: number | null;
+}
 
 /** A filter on contact attributes: every condition must hold. */
 export interface AudienceFilter {
@@ -39,6 +64,13 @@ export const campaigns = pgTable(
     targeted: integer().notNull().default(0),
     /** Messages found mid-send after a crash, resolved per the interrupted-send policy. */
     inFlightAtCrash: integer().notNull().default(0),
+    /** Why a paused campaign was paused by the system (e.g. budget_exceeded); null when paused by hand. */
+    pausedReason: text(),
+    /** A/B test arms (2–4); null for a plain campaign. */
+    variants: jsonb().$type<CampaignVariant[]>(),
+    abTest: jsonb().$type<AbTest>(),
+    /** The winning variant's name, once decided. */
+    winner: text(),
     createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     launchedAt: timestamp({ withTimezone: true, precision: 3 }),
     completedAt: timestamp({ withTimezone: true, precision: 3 }),
@@ -48,3 +80,30 @@ export const campaigns = pgTable(
 );
 
 export type Campaign = typeof campaigns.$inferSelect;
+
+/**
+ * Recipients of an A/B campaign frozen at launch but not yet given a message:
+ * the test group until its messages are written, then the rest waiting for the
+ * winner. `rank` is the recipient's place in the campaign's deterministic order.
+ */
+export const campaignHoldouts = pgTable(
+  "campaign_holdouts",
+  {
+    campaignId: uuid()
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    rank: integer().notNull(),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "campaign_holdouts_pkey", columns: [t.campaignId, t.contactId] }),
+    index("campaign_holdouts_campaign_rank_idx").on(t.campaignId, t.rank),
+    index("campaign_holdouts_org_idx").on(t.orgId),
+  ],
+);

@@ -81,6 +81,34 @@ export const webhookEvents = pgTable(
   ],
 );
 
+/**
+ * Single-use values of webhook signatures (Mailgun's token): the signature
+ * does not cover the event, so a token may carry one event only. The unique
+ * key makes that hold under concurrent requests; claimed inside the same
+ * transaction that stores the event. Rows older than the signature's
+ * freshness window are no longer needed.
+ */
+export const webhookNonces = pgTable(
+  "webhook_nonces",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    providerId: uuid()
+      .notNull()
+      .references(() => providers.id, { onDelete: "cascade" }),
+    nonce: text().notNull(),
+    /** The provider event the nonce was first used for: the same event again is a retry, another is a replay. */
+    eventId: text().notNull(),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("webhook_nonces_provider_nonce_key").on(t.providerId, t.nonce),
+    index("webhook_nonces_org_created_idx").on(t.orgId, t.createdAt),
+  ],
+);
+
 export type OptOut = typeof optOuts.$inferSelect;
 export type Suppression = typeof suppressions.$inferSelect;
 export type WebhookEvent = typeof webhookEvents.$inferSelect;

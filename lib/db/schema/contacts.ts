@@ -102,14 +102,41 @@ export const contactImports = pgTable(
     processed: integer().notNull().default(0),
     imported: integer().notNull().default(0),
     failed: integer().notNull().default(0),
-    /** The first errors, row by row (capped). */
+    /** Column name → target ("email", "attribute:plan", "ignore", …) chosen at upload; null: the default meanings. */
+    mapping: jsonb().$type<Record<string, string>>(),
+    /** The first errors, row by row, for the status answer; all of them (capped) are in contact_import_errors. */
     errors: jsonb().$type<ImportRowError[]>().notNull().default([]),
+    /** Every error found, also those beyond the stored cap. */
+    errorCount: integer().notNull().default(0),
     createdByUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     startedAt: timestamp({ withTimezone: true, precision: 3 }),
     finishedAt: timestamp({ withTimezone: true, precision: 3 }),
     ...timestamps,
   },
   (t) => [index("contact_imports_org_created_idx").on(t.orgId, t.createdAt, t.id)],
+);
+
+/** Every error of an import (up to a cap), one row each, in the order found: the downloadable report. */
+export const contactImportErrors = pgTable(
+  "contact_import_errors",
+  {
+    importId: uuid()
+      .notNull()
+      .references(() => contactImports.id, { onDelete: "cascade" }),
+    /** 0, 1, 2… in the order the errors were found. */
+    seq: integer().notNull(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organisations.id, { onDelete: "cascade" }),
+    row: integer().notNull(),
+    field: text().notNull(),
+    reason: text().notNull(),
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: "contact_import_errors_pkey", columns: [t.importId, t.seq] }),
+    index("contact_import_errors_org_idx").on(t.orgId),
+  ],
 );
 
 export type Contact = typeof contacts.$inferSelect;

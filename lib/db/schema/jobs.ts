@@ -22,12 +22,24 @@ export const jobs = pgTable(
     lockedUntil: timestamp({ withTimezone: true, precision: 3 }),
     steps: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     lastError: text(),
+    /** The function's concurrency key for this event (function id and key value); null: no limit. */
+    concurrencyKey: text(),
+    /** Runs of one concurrency key that may run at once, across all instances. */
+    concurrencyLimit: integer(),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("jobs_function_event_key").on(t.functionId, t.eventId),
     index("jobs_status_run_at_idx").on(t.status, t.runAt),
+    index("jobs_concurrency_key_idx").on(t.concurrencyKey, t.status),
   ],
 );
+
+/** Throttle state per function and key: the earliest time the next run may start. */
+export const jobThrottles = pgTable("job_throttles", {
+  key: text().primaryKey(),
+  nextAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+  ...timestamps,
+});
 
 export type Job = typeof jobs.$inferSelect;

@@ -71,11 +71,19 @@ export const messages = pgTable(
     estimatedCost: numeric({ precision: 14, scale: 6, mode: "number" }),
     cost: numeric({ precision: 14, scale: 6, mode: "number" }),
     currency: text(),
+    /** `estimate` until the provider reports the real price, then `provider` (SPEC §4). */
+    costSource: text().$type<"estimate" | "provider">().notNull().default("estimate"),
+    /** Last time the provider was asked for a price it had not reported yet (Twilio: null for a while). */
+    priceCheckedAt: timestamp({ withTimezone: true, precision: 3 }),
     mediaUrls: jsonb().$type<string[]>(),
     attachments: jsonb().$type<StoredAttachment[]>(),
     headers: jsonb().$type<Record<string, string>>(),
     metadata: jsonb().$type<Record<string, unknown>>(),
     error: text(),
+    /** The failed message this one resends (POST /messages/{id}/resend). */
+    resentFrom: uuid(),
+    /** The A/B variant of a campaign message (its name). */
+    variant: text(),
     attemptCount: integer().notNull().default(0),
     scheduledAt: timestamp({ withTimezone: true, precision: 3 }),
     sendingAt: timestamp({ withTimezone: true, precision: 3 }),
@@ -92,6 +100,11 @@ export const messages = pgTable(
     // One message per campaign recipient: a re-run of a launch cannot create a second copy.
     uniqueIndex("messages_campaign_contact_key").on(t.campaignId, t.contactId),
     index("messages_campaign_status_idx").on(t.campaignId, t.status),
+    index("messages_campaign_variant_idx").on(t.campaignId, t.variant),
+    // The rollup refresh reads what changed since its watermark.
+    index("messages_updated_idx").on(t.updatedAt),
+    // A message is resent once: a second resend of the same original is refused by the database too.
+    uniqueIndex("messages_resent_from_key").on(t.resentFrom),
   ],
 );
 
@@ -111,6 +124,9 @@ export const messageAttempts = pgTable(
     error: text(),
     response: jsonb(),
     durationMs: integer(),
+    /** What the provider charged for this attempt (a failed attempt it billed before a failover). */
+    cost: numeric({ precision: 14, scale: 6, mode: "number" }),
+    currency: text(),
     at: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [index("message_attempts_message_idx").on(t.messageId, t.at)],
@@ -130,7 +146,11 @@ export const messageEvents = pgTable(
     data: jsonb().$type<Record<string, unknown>>(),
     at: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
-  (t) => [index("message_events_message_idx").on(t.messageId, t.at)],
+  (t) => [
+    index("message_events_message_idx").on(t.messageId, t.at),
+    // GET /delivery/real-time: an organisation's latest status changes.
+    index("message_events_org_at_idx").on(t.orgId, t.at),
+  ],
 );
 
 /** Idempotency-Key per organisation: the first answer is replayed for 24 h. */

@@ -1,5 +1,5 @@
 import { relations } from "drizzle-orm";
-import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, timestamps } from "./_columns";
 
 export const roleEnum = pgEnum("role", ["admin", "manager", "staff"]);
@@ -17,6 +17,11 @@ export const organisations = pgTable(
     smsStopReply: text(),
     smsStartReply: text(),
     smsHelpReply: text(),
+    /** Marketing SMS quiet hours, local "HH:MM" in each recipient's zone (SPEC §3). */
+    quietHoursStart: text().notNull().default("21:00"),
+    quietHoursEnd: text().notNull().default("08:00"),
+    /** Message bodies older than this many days are purged daily (SPEC §8); null keeps them. */
+    retentionDays: integer(),
     ...timestamps,
   },
   (t) => [uniqueIndex("organisations_name_key").on(t.name)],
@@ -29,6 +34,8 @@ export const users = pgTable(
     email: text().notNull(),
     name: text(),
     passwordHash: text().notNull(),
+    /** Bumped when the password changes: sessions signed in before then stop working. */
+    sessionVersion: integer().notNull().default(0),
     ...timestamps,
   },
   (t) => [uniqueIndex("users_email_key").on(t.email)],

@@ -46,6 +46,11 @@ export const providers = pgTable(
     config: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     /** AES-256-GCM under APP_ENCRYPTION_KEY; null for providers without credentials. */
     credentialsEncrypted: text(),
+    /**
+     * Generation of the secret token a callback URL carries, for providers that
+     * sign nothing (Africa's Talking): rotating bumps it, and the old URL stops working.
+     */
+    webhookTokenVersion: integer().notNull().default(0),
     ...timestamps,
   },
   (t) => [

@@ -1,0 +1,2 @@
+ALTER TABLE "organisations" ADD COLUMN "quiet_hours_start" text DEFAULT '21:00' NOT NULL;--> statement-breakpoint
+ALTER TABLE "organisations" ADD COLUMN "quiet_hours_end" text DEFAULT '08:00' NOT NULL;
