@@ -14,7 +14,14 @@ export const events = {
     campaignId: z.uuid(),
     orgId: z.uuid(),
     run: z.number().int().optional(),
+    /** Which of the campaign's parallel lanes this run is, and the fan-out (launch, resume, rollout) it belongs to. */
+    lane: z.number().int().min(0).optional(),
+    gen: z.string().optional(),
   }),
+  /** An A/B campaign's winner is to be decided (after its wait) and sent to the rest. */
+  "campaigns/ab.decide": z.object({ campaignId: z.uuid(), orgId: z.uuid() }),
+  /** Outgoing-webhook events were written to the outbox: fan them out and deliver. */
+  "webhooks/outbox.written": z.object({}),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -27,7 +27,8 @@ export async function boot(): Promise<void> {
   }
   if (cfg.jobsMode === "embedded") {
     const { startRunner } = await import("@/lib/jobs/runner");
-    startRunner();
+    const { functions } = await import("@/inngest");
+    startRunner(functions);
   }
   if (cfg.databaseMode === "postgres" && !process.env.AUTH_SECRET) {
     log.warn("AUTH_SECRET is not set: a secret was generated into DATA_DIR; set it so all instances agree");

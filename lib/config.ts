@@ -33,14 +33,30 @@ const envSchema = z.object({
   ),
   INNGEST_EVENT_KEY: optionalString,
   INNGEST_SIGNING_KEY: optionalString,
-  INNGEST_DEV: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1"]).optional()),
+  // Inngest's SDK spec (4.2.1): `1` for a dev server on localhost:8288, or that server's origin.
+  INNGEST_DEV: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine(
+        (v) => v === "0" || v === "1" || /^https?:\/\/[^/\s]+\/?$/.test(v),
+        "must be 0, 1 or the dev server's origin, e.g. http://localhost:8288",
+      )
+      .optional(),
+  ),
+  /** Where the Inngest SDK sends events and syncs (a self-hosted server or a proxy); read by the SDK itself. */
+  INNGEST_BASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
   STRIPE_SECRET_KEY: optionalString,
   STRIPE_WEBHOOK_SECRET: optionalString,
   STRIPE_API_BASE: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
+  API_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
+  API_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   DELIVERY_POLL_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
+  EGRESS_ALLOW_PRIVATE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1"]).default("0")),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(32).default(0),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -57,6 +73,9 @@ export interface Config {
   inngest: { eventKey?: string; signingKey?: string; dev: boolean };
   stripe: { secretKey?: string; webhookSecret?: string; apiBase?: string };
   apiRateLimitPerSecond: number;
+  /** /api/v1 requests worked on at once per process; more wait up to apiQueueMs, then 503. */
+  apiMaxInFlight: number;
+  apiQueueMs: number;
   logLevel: Env["LOG_LEVEL"];
   /** Messages still `sent` (or `sending`) this long after sending are looked up at their provider. */
   deliveryPollAfterMinutes: number;
@@ -66,6 +85,17 @@ export interface Config {
    * Must exceed the slowest provider call.
    */
   jobLeaseSeconds: number;
+  /**
+   * Outbound calls (providers, SMTP, media URLs) may reach loopback and private
+   * addresses: local relays and test doubles. Link-local and cloud metadata
+   * addresses stay refused whatever this says.
+   */
+  egressAllowPrivate: boolean;
+  /**
+   * How many reverse proxies in front of the app append to X-Forwarded-For.
+   * 0: the client is the TCP peer and X-Forwarded-For is ignored.
+   */
+  trustProxy: number;
 }
 
 export class ConfigError extends Error {
@@ -112,8 +142,8 @@ export function config(): Config {
   if (cached) return cached;
   const env = parseEnv(process.env);
   const dataDir = path.resolve(env.DATA_DIR);
-  const jobsMode =
-    env.INNGEST_DEV === "1" || (env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY) ? "inngest" : "embedded";
+  const dev = env.INNGEST_DEV !== undefined && env.INNGEST_DEV !== "0";
+  const jobsMode = dev || (env.INNGEST_EVENT_KEY && env.INNGEST_SIGNING_KEY) ? "inngest" : "embedded";
   cached = {
     port: env.PORT,
     appUrl: env.APP_URL?.replace(/\/$/, ""),
@@ -126,7 +156,7 @@ export function config(): Config {
     inngest: {
       eventKey: env.INNGEST_EVENT_KEY,
       signingKey: env.INNGEST_SIGNING_KEY,
-      dev: env.INNGEST_DEV === "1",
+      dev,
     },
     stripe: {
       secretKey: env.STRIPE_SECRET_KEY,
@@ -134,9 +164,13 @@ export function config(): Config {
       apiBase: env.STRIPE_API_BASE,
     },
     apiRateLimitPerSecond: env.API_RATE_LIMIT_PER_SECOND,
+    apiMaxInFlight: env.API_MAX_IN_FLIGHT,
+    apiQueueMs: env.API_QUEUE_MS,
     logLevel: env.LOG_LEVEL,
     deliveryPollAfterMinutes: env.DELIVERY_POLL_AFTER_MINUTES,
     jobLeaseSeconds: env.JOB_LEASE_SECONDS,
+    egressAllowPrivate: env.EGRESS_ALLOW_PRIVATE === "1",
+    trustProxy: env.TRUST_PROXY,
   };
   return cached;
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { config } from "@/lib/config";
 
 const VERSION = "v1";
@@ -31,4 +31,45 @@ export function mask(secret: unknown): string {
   const s = String(secret ?? "");
   if (s.length <= 4) return "••••";
   return `••••${s.slice(-4)}`;
+}
+
+/** Signs payloads into `body.mac` tokens and reads them back; see tokenSigner. */
+export interface TokenSigner<T> {
+  sign(payload: T): string;
+  /** The payload of a token this signer made, parsed but not checked (callers check their fields), or null. */
+  verify(token: string): unknown;
+}
+
+/**
+ * Self-contained link tokens (tracking, unsubscribe, report downloads): the
+ * base64url JSON payload, a dot, and a 16-byte HMAC-SHA256 of it under a key
+ * derived from AUTH_SECRET and `label`, so a token minted for one purpose
+ * never passes for another. Tokens longer than `maxLength` are refused unread.
+ */
+export function tokenSigner<T>(
+  label: string,
+  { maxLength = 4096 }: { maxLength?: number } = {},
+): TokenSigner<T> {
+  const mac = (body: string) => {
+    const key = createHmac("sha256", config().authSecret).update(label).digest();
+    return createHmac("sha256", key).update(body).digest().subarray(0, 16);
+  };
+  return {
+    sign(payload) {
+      const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
+      return `${body}.${mac(body).toString("base64url")}`;
+    },
+    verify(token) {
+      const [body, sig] = token.split(".");
+      if (!body || !sig || token.length > maxLength) return null;
+      const expected = mac(body);
+      const given = Buffer.from(sig, "base64url");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      try {
+        return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as unknown;
+      } catch {
+        return null;
+      }
+    },
+  };
 }

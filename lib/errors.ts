@@ -6,6 +6,7 @@ export type ErrorCode =
   | "conflict"
   | "unprocessable"
   | "rate_limited"
+  | "overloaded"
   | "internal_error";
 
 const statusOf: Record<ErrorCode, number> = {
@@ -16,6 +17,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   unprocessable: 422,
   rate_limited: 429,
+  overloaded: 503,
   internal_error: 500,
 };
 
@@ -25,6 +27,13 @@ export interface FieldIssue {
 }
 
 /** The one error type services throw; mapped to HTTP once, in lib/api/handler. */
+/** "to is required; cc.0 must be an email address" — the field errors as one plain sentence. */
+function validationSummary(details: FieldIssue[]): string {
+  const shown = details.slice(0, 3).map((d) => `${d.field} ${d.message}`);
+  const more = details.length - shown.length;
+  return `Check ${details.length === 1 ? "this field" : "these fields"}: ${shown.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
+
 export class AppError extends Error {
   readonly status: number;
   constructor(
@@ -49,11 +58,7 @@ export class AppError extends Error {
     return new AppError("unauthenticated", message);
   }
   static validation(details: FieldIssue[], message?: string): AppError {
-    return new AppError(
-      "validation_failed",
-      message ?? `Invalid ${details.map((d) => d.field).join(", ")}`,
-      details,
-    );
+    return new AppError("validation_failed", message ?? validationSummary(details), details);
   }
   static conflict(message: string, details?: unknown): AppError {
     return new AppError("conflict", message, details);
@@ -64,6 +69,15 @@ export class AppError extends Error {
       `Too many requests; retry in ${retryAfterSeconds} s`,
       undefined,
       429,
+      retryAfterSeconds,
+    );
+  }
+  static overloaded(retryAfterSeconds: number): AppError {
+    return new AppError(
+      "overloaded",
+      `The server is busy; retry in ${retryAfterSeconds} s`,
+      undefined,
+      503,
       retryAfterSeconds,
     );
   }

@@ -1,9 +1,12 @@
 import type { z } from "zod";
 import { requirePermission } from "@/lib/auth/permissions";
 import { AppError, type FieldIssue, isAppError } from "@/lib/errors";
+import { MAX_BODY_BYTES, readRawBody } from "@/lib/http/body";
 import { log } from "@/lib/logger";
 import type { Ctx } from "@/lib/services/context";
+import { admit } from "./admission";
 import type { Operation } from "./operation";
+import { assertWellFormedBody, assertWellFormedQuery } from "./well-formed";
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
@@ -34,8 +37,9 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, root: string, sta
   throw AppError.validation(details);
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+/** A JSON body, read through the capped reader (413 over the operation's cap, 1 MB by default) before any parsing. */
+async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readRawBody(req, limit)).toString("utf8");
   if (!text.trim()) return {};
   try {
     return JSON.parse(text);
@@ -83,7 +87,9 @@ export function handle<
   B extends z.ZodType | undefined,
 >(operation: Operation<P, Q, B>, fn: (args: HandlerArgs<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>) {
   return async (req: Request, context: RouteContext): Promise<Response> => {
+    let done: (() => void) | undefined;
     try {
+      done = await admit();
       const { requestContext } = await import("@/lib/auth/context");
       const ctx = await requestContext(req);
       if (operation.permission) requirePermission(ctx, operation.permission);
@@ -91,13 +97,15 @@ export function handle<
       const params = (
         operation.params ? parse(operation.params, await context.params, "path", 404) : undefined
       ) as Out<P>;
+      const search = new URL(req.url).searchParams;
+      assertWellFormedQuery(search);
       const query = (
-        operation.query
-          ? parse(operation.query, Object.fromEntries(new URL(req.url).searchParams), "query")
-          : undefined
+        operation.query ? parse(operation.query, Object.fromEntries(search), "query") : undefined
       ) as Out<Q>;
       const body = (
-        operation.body ? parse(operation.body, await readJson(req), "body") : undefined
+        operation.body
+          ? parse(operation.body, assertWellFormedBody(await readJson(req, operation.maxBodyBytes)), "body")
+          : undefined
       ) as Out<B>;
       const result = await fn({ ctx, params, query, body, req });
       if (result instanceof Response) return result;
@@ -105,6 +113,8 @@ export function handle<
       return Response.json(result, { status: operation.status ?? 200 });
     } catch (e) {
       return errorResponse(e);
+    } finally {
+      done?.();
     }
   };
 }

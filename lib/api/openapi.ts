@@ -13,8 +13,12 @@ import { campaignOps } from "./ops/campaigns";
 import { consentOps } from "./ops/consent";
 import { contactOps, listOps } from "./ops/contacts";
 import { conversationOps } from "./ops/conversations";
+import { costOps } from "./ops/costs";
 import { messageOps } from "./ops/messages";
+import { outgoingWebhookOps } from "./ops/outgoing-webhooks";
 import { providerOps } from "./ops/providers";
+import { costReportOps, reportOps, scheduleOps } from "./ops/reports";
+import { resendOps } from "./ops/resend";
 import { settingsOps } from "./ops/settings";
 import { templateOps } from "./ops/templates";
 import { userOps } from "./ops/users";
@@ -34,6 +38,12 @@ export const operations: Operation[] = [
   ...Object.values(conversationOps),
   ...Object.values(settingsOps),
   ...Object.values(billingOps),
+  ...Object.values(costOps),
+  ...Object.values(reportOps),
+  ...Object.values(scheduleOps),
+  ...Object.values(costReportOps),
+  ...Object.values(outgoingWebhookOps),
+  ...Object.values(resendOps),
 ] as Operation[];
 
 const errors = {

@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Permission } from "@/lib/auth/permissions";
+// Plain-words validation messages for every operation's schemas (a side effect).
+import "@/lib/validation/plain-errors";
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -21,6 +23,8 @@ export interface Operation<
   body?: B;
   response?: z.ZodType;
   status?: number;
+  /** Cap on the JSON body in bytes (default MAX_BODY_BYTES, 1 MB); email sends carry attachments. */
+  maxBodyBytes?: number;
 }
 
 export function op<

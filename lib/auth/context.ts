@@ -22,8 +22,10 @@ export async function getSession(): Promise<SessionState | null> {
   const session = await auth();
   const userId = session?.user?.id;
   if (!userId) return null;
-  const user = await findUser(userId);
-  if (!user) return null;
+  const found = await findUser(userId);
+  // Signed in before a password change: this session is over.
+  if (!found || found.sessionVersion !== (session?.sessionVersion ?? 0)) return null;
+  const user = { id: found.id, email: found.email, name: found.name };
   const memberships = await membershipsOf(userId);
   const wanted = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
   const active = memberships.find((m) => m.orgId === wanted) ?? memberships[0];

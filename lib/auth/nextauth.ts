@@ -5,6 +5,14 @@ import { clientIp } from "@/lib/auth/ip";
 import { config } from "@/lib/config";
 import { isAppError } from "@/lib/errors";
 import { verifyCredentials } from "@/lib/services/auth/sign-in";
+import { sessionVersionOf } from "@/lib/services/users/password";
+
+declare module "next-auth" {
+  interface Session {
+    /** The user's session version when this session signed in. */
+    sessionVersion?: number;
+  }
+}
 
 export const credentialsSchema = z.object({
   email: z.email({ message: "must be an email address" }),
@@ -24,11 +32,20 @@ export function retryAfterFromCode(code: string | null | undefined): number | nu
   return m ? Number(m[1]) : null;
 }
 
+/** Secure cookies when the public URL is https, plain when it is http, Auth.js's guess when unset. */
+export function secureCookies(appUrl: string | undefined): boolean | undefined {
+  return appUrl ? appUrl.startsWith("https://") : undefined;
+}
+
 // Credentials sign-in needs JWT sessions; users, memberships and roles are read
 // from the database on every request, so a removed member loses access at once.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: config().authSecret,
   trustHost: true,
+  // SPEC §11: Secure when APP_URL is https, whatever protocol the request seemed
+  // to arrive on; without APP_URL, Auth.js decides from the request URL.
+  useSecureCookies: secureCookies(config().appUrl),
+  cookies: { sessionToken: { options: { httpOnly: true, sameSite: "lax", path: "/" } } },
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
   pages: { signIn: "/login", error: "/login" },
   logger: { error: () => {}, warn: () => {} },
@@ -50,12 +67,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        // A password change moves the version on; sessions stamped before it stop working.
+        token.sv = await sessionVersionOf(user.id);
+      }
       return token;
     },
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
+      session.sessionVersion = typeof token.sv === "number" ? token.sv : 0;
       return session;
     },
   },

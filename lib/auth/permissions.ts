@@ -7,6 +7,7 @@ export const PERMISSIONS = {
   "providers:write": ["admin"],
   "users:manage": ["admin"],
   "apikeys:manage": ["admin"],
+  "webhooks:manage": ["admin"],
   "billing:read": ["admin", "manager"],
   "billing:write": ["admin"],
   "content:write": ["admin", "manager", "staff"],

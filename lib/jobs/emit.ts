@@ -2,6 +2,9 @@ import type { OutgoingEvent } from "@/inngest/events";
 import { config } from "@/lib/config";
 import { type Executor, getDb } from "@/lib/db";
 import { jobs } from "@/lib/db/schema";
+import { log } from "@/lib/logger";
+import { flowColumns } from "./flow";
+import { jobFunctions } from "./functions";
 
 /**
  * Sends events to whichever runner this process uses: Inngest when configured,
@@ -12,23 +15,44 @@ export async function emit(events: OutgoingEvent[], db?: Executor): Promise<void
   if (events.length === 0) return;
   if (config().jobsMode === "inngest") {
     const { inngest } = await import("@/inngest/client");
-    await inngest.send(events.map((e) => ({ name: e.name, data: e.data, id: e.id })));
+    try {
+      await inngest.send(events.map((e) => ({ name: e.name, data: e.data, id: e.id })));
+    } catch (e) {
+      // The change these events follow is already committed. A message request
+      // that did not reach Inngest is asked for again by the every-minute sweep of
+      // stranded messages (same event id), so the caller's request still succeeds
+      // (answering 500 for a stored message invites a duplicate retry). Anything
+      // else has no such sweep and fails the call.
+      const recoverable = events.every((ev) => ev.name === "messages/message.requested");
+      log.error("sending events to Inngest failed", {
+        events: events.length,
+        recovered_by_sweep: recoverable,
+        error: e instanceof Error ? e.message : String(e),
+      });
+      if (!recoverable) throw e;
+    }
     return;
   }
-  const { functions } = await import("@/inngest");
-  const rows = events.flatMap((e) =>
+  const functions = await jobFunctions();
+  const targets = events.flatMap((e) =>
     functions
       .filter((f) => "event" in f.def.trigger && f.def.trigger.event === e.name)
-      .map((f) => ({
-        functionId: f.def.id,
-        eventName: e.name,
-        eventId: e.id,
-        event: { name: e.name, data: e.data as Record<string, unknown>, id: e.id, ts: Date.now() },
-        maxAttempts: f.def.retries + 1,
-      })),
+      .map((f) => ({ e, f })),
   );
-  if (rows.length === 0) return;
+  if (targets.length === 0) return;
   const executor = db ?? (await getDb());
+  const flow = await flowColumns(
+    executor,
+    targets.map(({ e, f }) => ({ def: f.def, data: e.data })),
+  );
+  const rows = targets.map(({ e, f }, i) => ({
+    functionId: f.def.id,
+    eventName: e.name,
+    eventId: e.id,
+    event: { name: e.name, data: e.data as Record<string, unknown>, id: e.id, ts: Date.now() },
+    maxAttempts: f.def.retries + 1,
+    ...flow[i],
+  }));
   for (let i = 0; i < rows.length; i += 500) {
     await executor
       .insert(jobs)

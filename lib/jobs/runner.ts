@@ -5,6 +5,8 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { type Job, jobs } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
+import { flowColumns } from "./flow";
+import { jobFunctions, setJobFunctions } from "./functions";
 
 // The embedded runner: Inngest semantics on a Postgres table, in-process.
 // Jobs are claimed with FOR UPDATE SKIP LOCKED and a lease, so several app
@@ -12,6 +14,8 @@ import { log } from "@/lib/logger";
 // finished steps are memoised in jobs.steps and are not run again.
 
 const POLL_MS = 250;
+/** Advisory lock key that serialises claims (so concurrency limits hold across instances). */
+const CLAIM_LOCK = 0x5b_10b5;
 const leaseMs = () => config().jobLeaseSeconds * 1000;
 
 /** Jobs this process is running; their leases are extended while they run. */
@@ -43,8 +47,7 @@ function ensureHeartbeat(): void {
 class Parked extends Error {}
 
 async function functionsById(): Promise<Map<string, DefinedFunction>> {
-  const { functions } = await import("@/inngest");
-  return new Map(functions.map((f) => [f.def.id, f]));
+  return new Map((await jobFunctions()).map((f) => [f.def.id, f]));
 }
 
 /** Exponential backoff with jitter: ~15 s, 30 s, 1 min, … capped at 30 min (provider outages last minutes to hours). */
@@ -53,19 +56,51 @@ function backoffMs(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
+/**
+ * Claims up to `limit` due jobs. A job with a concurrency key is only taken
+ * while fewer than its limit of that key run (live leases, across all
+ * instances): claims are serialised by an advisory lock so two instances never
+ * both take the last slot, and within one claim a key gets no more than its
+ * free slots — and, for a limit of 4 or more, no more than half of it, so that
+ * the key's other runs (a campaign's other lanes) are left for the next
+ * instance that polls.
+ */
 async function claim(limit: number): Promise<Job[]> {
   const db = await getDb();
-  const result = await db.execute(sql`
-    update jobs set status = 'running', locked_until = now() + ${`${leaseMs()} milliseconds`}::interval, updated_at = now()
-    where id in (
-      select id from jobs
-      where (status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now())
-      order by run_at
-      limit ${limit}
-      for update skip locked
-    )
-    returning id`);
-  const rows = rowsOf<{ id: string }>(result);
+  const lease = `${leaseMs()} milliseconds`;
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+    const result = await tx.execute(sql`
+      with candidates as (
+        select id, run_at, concurrency_key, concurrency_limit from jobs j
+        where ((status = 'pending' and run_at <= now()) or (status = 'running' and locked_until < now()))
+          and (j.concurrency_key is null or (
+            select count(*) from jobs r
+            where r.concurrency_key = j.concurrency_key and r.status = 'running' and r.locked_until >= now()
+          ) < j.concurrency_limit)
+        order by run_at
+        limit ${limit * 4 + 32}
+        for update skip locked
+      ),
+      ranked as (
+        select c.id, c.run_at, c.concurrency_limit,
+          row_number() over (partition by c.concurrency_key order by c.run_at, c.id) as n,
+          (select count(*) from jobs r
+            where r.concurrency_key = c.concurrency_key and r.status = 'running' and r.locked_until >= now()) as busy
+        from candidates c
+      ),
+      chosen as (
+        select id from ranked
+        where concurrency_limit is null
+          or (n + busy <= concurrency_limit and (concurrency_limit < 4 or n <= ceil(concurrency_limit / 2.0)))
+        order by run_at
+        limit ${limit}
+      )
+      update jobs set status = 'running', locked_until = now() + ${lease}::interval, updated_at = now()
+      where id in (select id from chosen)
+      returning id`);
+    return rowsOf<{ id: string }>(result);
+  });
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   return db.select().from(jobs).where(sql`${jobs.id} in ${ids}`);
@@ -179,6 +214,9 @@ async function scheduleCrons(fns: Map<string, DefinedFunction>, now = new Date()
     const previous = new Cron(fn.def.trigger.cron, { timezone: "UTC" }).previousRuns(1, now)[0];
     if (!previous) continue;
     const eventId = `cron:${previous.toISOString()}`;
+    const [flow] = await flowColumns(db, [
+      { def: { id: fn.def.id, concurrency: fn.def.concurrency }, data: {} },
+    ]);
     await db
       .insert(jobs)
       .values({
@@ -192,6 +230,8 @@ async function scheduleCrons(fns: Map<string, DefinedFunction>, now = new Date()
           ts: previous.getTime(),
         },
         maxAttempts: fn.def.retries + 1,
+        concurrencyKey: flow?.concurrencyKey ?? null,
+        concurrencyLimit: flow?.concurrencyLimit ?? null,
       })
       .onConflictDoNothing();
   }
@@ -237,8 +277,9 @@ async function loop(): Promise<void> {
   }
 }
 
-/** Starts the in-process tick (server start in embedded mode). */
-export function startRunner(): void {
+/** Starts the in-process tick (server start in embedded mode) for these functions. */
+export function startRunner(functions?: readonly DefinedFunction[]): void {
+  if (functions) setJobFunctions(functions);
   if (state.__switchboardRunner) return;
   const timer = setInterval(() => void loop(), POLL_MS);
   timer.unref();

@@ -9,7 +9,7 @@ import { messagebirdAdapter } from "./sms/messagebird";
 import { snsAdapter } from "./sms/sns";
 import { twilioAdapter } from "./sms/twilio";
 import { vonageAdapter } from "./sms/vonage";
-import type { Adapter, EmailAdapter, ProviderType, SmsAdapter } from "./types";
+import { type Adapter, type EmailAdapter, PROVIDER_TYPES, type ProviderType, type SmsAdapter } from "./types";
 
 /** Every provider type's adapter; the Record type makes a missing one a compile error. */
 export const adapters: Record<ProviderType, Adapter> = {
@@ -28,4 +28,12 @@ export const adapters: Record<ProviderType, Adapter> = {
 
 export function adapterFor(type: ProviderType): Adapter {
   return adapters[type];
+}
+
+/** Provider types whose adapter can look up a message's status (to heal missed webhooks). */
+export function pollableTypes(): ProviderType[] {
+  return PROVIDER_TYPES.filter((t) => {
+    const a = adapters[t];
+    return a.channel === "sms" && typeof a.fetchStatus === "function";
+  });
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { WebhookCapability } from "./webhook";
 
 export const EMAIL_PROVIDER_TYPES = ["smtp", "sendgrid", "ses", "mailgun", "sandbox"] as const;
 export const SMS_PROVIDER_TYPES = [
@@ -106,6 +107,10 @@ interface AdapterBase<C, K> {
   credentialsSchema: z.ZodType<K>;
   /** Human name for forms. */
   label: string;
+  /** Verifies and reads the provider's webhooks, for providers that send them. */
+  webhook?: WebhookCapability<C, K>;
+  /** The account's balance from the provider's own API, for providers that have one. */
+  fetchBalance?(ctx: AdapterContext<C, K>): Promise<{ amount: number; currency: string }>;
 }
 
 export interface EmailAdapter<C = unknown, K = unknown> extends AdapterBase<C, K> {

@@ -1,6 +1,12 @@
 import { keepPreviousData, queryOptions, skipToken } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { audiencePreview, campaignJson, statsJson } from "@/lib/validation/campaigns";
+import type {
+  audiencePreview,
+  campaignDryRun,
+  campaignDryRunJson,
+  campaignJson,
+  statsJson,
+} from "@/lib/validation/campaigns";
 import { ApiError, api } from "./fetcher";
 import type { MessageItem } from "./messages";
 import type { ListOf } from "./settings";
@@ -8,13 +14,17 @@ import type { ListOf } from "./settings";
 export type CampaignItem = z.infer<typeof campaignJson>;
 export type CampaignStats = z.infer<typeof statsJson>;
 export type CampaignStatus = CampaignItem["status"];
+export type CampaignOutcome = CampaignItem["outcome"];
 export type CampaignChannel = CampaignItem["channel"];
 export type AudiencePreviewBody = z.input<typeof audiencePreview>;
+export type DryRunBody = z.input<typeof campaignDryRun>;
+export type DryRunResult = z.infer<typeof campaignDryRunJson>;
 export interface AudiencePreviewResult {
   count: number;
   segments_per_message: number | null;
   estimated_cost: number;
   currency: string | null;
+  quiet_hours_deferred: number;
 }
 /** GET /lists item (SPEC §6 list shape). */
 export interface AudienceList {
@@ -50,11 +60,20 @@ export const campaignQueries = {
       },
     }),
   /** The first messages of a campaign, newest first; polled while the campaign is live. */
-  messages: (id: string, live: boolean) =>
+  messages: (id: string, live: boolean, status?: CampaignStatus) =>
     queryOptions({
-      queryKey: [...campaignQueries.all, "messages", id],
+      queryKey: [...campaignQueries.all, "messages", id, status],
       queryFn: () => api<ListOf<MessageItem>>(`/messages?campaign_id=${encodeURIComponent(id)}&limit=10`),
       refetchInterval: live ? 2000 : false,
+    }),
+  /** What launching would do, recipient by recipient (POST /campaigns/dry-run); asked for when the launch dialog opens. */
+  dryRun: (body: DryRunBody | null) =>
+    queryOptions({
+      queryKey: [...campaignQueries.all, "dry-run", body],
+      queryFn: body ? () => api<DryRunResult>("/campaigns/dry-run", { method: "POST", body }) : skipToken,
+      staleTime: 0,
+      gcTime: 0,
+      retry: retryServerErrors,
     }),
   /** Audience size and estimated cost for a wizard selection; the previous answer stays on screen while the next loads. */
   preview: (body: AudiencePreviewBody | null) =>

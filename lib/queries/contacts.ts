@@ -68,10 +68,15 @@ export const listQueries = {
 };
 
 /** Uploads a CSV as multipart/form-data (api() speaks JSON only); answers the import to poll. */
-export async function uploadContactsCsv(file: File, listId: string | null): Promise<{ import_id: string }> {
+export async function uploadContactsCsv(
+  file: File,
+  listId: string | null,
+  mapping: Record<string, string> | null = null,
+): Promise<{ import_id: string }> {
   const form = new FormData();
   form.set("file", file);
   if (listId) form.set("list_id", listId);
+  if (mapping) form.set("mapping", JSON.stringify(mapping));
   let res: Response;
   try {
     res = await fetch("/api/v1/contacts/import", { method: "POST", body: form, credentials: "same-origin" });

@@ -1,6 +1,5 @@
-import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from "@tanstack/react-query";
 import type { z } from "zod";
-import type { MessageStatus } from "@/lib/db/schema/messages";
 import type { messageDetailJson, messageJson } from "@/lib/validation/messages";
 import type { templateJson } from "@/lib/validation/templates";
 import { ApiError, api } from "./fetcher";
@@ -30,7 +29,9 @@ export interface OutboxItem {
 
 export interface MessageFilters {
   channel?: Channel;
-  status?: MessageStatus;
+  /** One status or several, comma-separated. */
+  status?: string;
+  campaign_id?: string;
   to?: string;
   /** ISO date-times; the log filters on created_at. */
   since?: string;
@@ -59,15 +60,14 @@ function search(params: Record<string, string | undefined>, cursor: string | nul
 
 export const messageQueries = {
   all: ["messages"] as const,
-  list: (filters: MessageFilters) =>
-    infiniteQueryOptions({
-      queryKey: [...messageQueries.all, "list", filters],
-      initialPageParam: null as string | null,
-      queryFn: ({ pageParam }) =>
-        api<ListOf<MessageItem>>(`/messages?${search({ ...filters, limit: "50" }, pageParam)}`),
-      getNextPageParam: (last) => last.next_cursor,
+  /** One page of the log from `cursor` (null: the newest); the page lives in the URL, so Back returns to it. */
+  page: (filters: MessageFilters, cursor: string | null) =>
+    queryOptions({
+      queryKey: [...messageQueries.all, "page", filters, cursor],
+      queryFn: () => api<ListOf<MessageItem>>(`/messages?${search({ ...filters, limit: "50" }, cursor)}`),
+      placeholderData: keepPreviousData,
       refetchInterval: (q) =>
-        q.state.data?.pages.some((p) => p.data.some((m) => IN_FLIGHT_STATUSES.has(m.status))) ? 3000 : false,
+        q.state.data?.data.some((m) => IN_FLIGHT_STATUSES.has(m.status)) ? 3000 : false,
     }),
   detail: (id: string) =>
     queryOptions({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Contact, ContactImport, List } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import { type ColumnMapping, isColumnTarget } from "@/lib/services/contacts/column-mapping";
 import { isoDate, listQuery } from "./common";
 
 /** An IANA time zone, canonicalised by the runtime (e.g. "europe/london" → "Europe/London"). */
@@ -206,7 +207,41 @@ export const membersRemoveResult = z
 
 // Imports
 
+const MAPPING_DESCRIPTION =
+  'JSON object: column name (as in the header) → "email", "phone", "name", "first_name", "last_name" (first and last name are joined with a space when there is no name), "timezone", "locale", "attribute" (an attribute named like the column), "attribute:<name>" or "ignore". Columns it does not name keep their default meaning. Checked against the header at upload (400 naming mapping)';
+
+/** The import's column mapping, sent as JSON text (a multipart field or a query parameter). */
+export const importMapping = z
+  .string()
+  .max(100_000)
+  .transform((text, c): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      c.addIssue({ code: "custom", message: "must be a JSON object of column → target" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .record(
+        z.string().max(200),
+        z.string().refine(isColumnTarget, {
+          message:
+            "each target must be email, phone, name, first_name, last_name, timezone, locale, attribute, attribute:<name> or ignore",
+        }),
+      )
+      .refine((m) => Object.keys(m).length <= 500, "at most 500 columns"),
+  )
+  .transform((m): ColumnMapping => {
+    const out: ColumnMapping = {};
+    for (const [column, target] of Object.entries(m)) if (isColumnTarget(target)) out[column.trim()] = target;
+    return out;
+  })
+  .describe(MAPPING_DESCRIPTION);
+
 export const importQuery = z.object({
+  mapping: importMapping.optional().describe(`For a text/csv body. ${MAPPING_DESCRIPTION}`),
   list_id: z
     .uuid({ message: "must be a UUID" })
     .optional()
@@ -243,8 +278,20 @@ export const importJson = z
     failed: z
       .number()
       .int()
-      .describe("Records reported in errors (invalid, duplicate in the file, or conflicting)"),
-    errors: z.array(importRowError).describe("The first 1,000 errors"),
+      .describe(
+        "Records not imported (invalid, duplicate in the file, or conflicting); a row kept without its bad email or phone is imported, its dropped field is in errors",
+      ),
+    errors: z
+      .array(importRowError)
+      .describe(
+        "The first 50 errors; GET /contacts/imports/{id}/errors has all of them (up to 100,000) as CSV",
+      ),
+    error_count: z
+      .number()
+      .int()
+      .describe(
+        "Errors found: bad rows, and bad emails or phones dropped from rows kept by their other identifier",
+      ),
     created_at: z.string(),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),
@@ -263,6 +310,7 @@ export function toImportJson(i: Omit<ContactImport, "content">): z.infer<typeof 
     imported: i.imported,
     failed: i.failed,
     errors: i.errors,
+    error_count: i.errorCount,
     created_at: i.createdAt.toISOString(),
     started_at: isoDate(i.startedAt),
     finished_at: isoDate(i.finishedAt),

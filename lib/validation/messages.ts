@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Message, MessageAttempt, MessageEvent } from "@/lib/db/schema";
 import { MESSAGE_STATUSES } from "@/lib/db/schema/messages";
+import { mediaUrlProblem } from "@/lib/net/hosts";
 import { listQuery } from "./common";
 import { categorySchema } from "./templates";
 
@@ -18,10 +19,18 @@ const variables = z.record(z.string(), z.unknown());
 const metadata = z
   .record(z.string(), z.unknown())
   .refine((m) => JSON.stringify(m).length <= 8192, "must be at most 8 KB of JSON");
+/** Bytes that base64 text decodes to: 6 bits per character, padding carrying none. */
+export function base64DecodedBytes(text: string): number {
+  const unpadded = text.replace(/=+$/, "").length;
+  return Math.floor((unpadded * 6) / 8);
+}
+
 const base64 = z
   .string()
   .min(1, "is required")
-  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64");
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "must be base64")
+  // One character past a multiple of four carries under a byte: not base64 anyone wrote.
+  .refine((s) => s.replace(/=+$/, "").length % 4 !== 1, "must be base64 (its length is not possible)");
 
 export const attachmentSchema = z.object({
   filename: z.string().trim().min(1, "is required").max(255),
@@ -57,8 +66,7 @@ export const emailSend = z
       .array(attachmentSchema)
       .max(20, "must be at most 20 files")
       .refine(
-        (a) =>
-          a.reduce((n, f) => n + Math.floor((f.content_base64.length * 3) / 4), 0) <= MAX_ATTACHMENT_BYTES,
+        (a) => a.reduce((n, f) => n + base64DecodedBytes(f.content_base64), 0) <= MAX_ATTACHMENT_BYTES,
         "must total at most 10 MB",
       )
       .optional(),
@@ -70,16 +78,25 @@ export const emailSend = z
   .meta({ id: "EmailSend" });
 export type EmailSend = z.infer<typeof emailSend>;
 
+/**
+ * MMS media, fetched by the provider: https to a named host (no IP address or
+ * localhost). Checked without DNS here; the adapter checks again at send time.
+ */
+const mediaUrl = z
+  .url({ protocol: /^https$/, message: "must be an https URL", abort: true })
+  .superRefine((url, ctx) => {
+    const problem = mediaUrlProblem(url);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+const mediaUrls = z.array(mediaUrl).max(10, "must list at most 10 URLs").optional();
+
 export const smsSend = z
   .object({
     to: z.string().trim().min(1, "is required").max(40),
     message: z.string().min(1, "must not be empty").max(10_000).optional(),
     template_id: z.uuid({ message: "must be a template id" }).optional(),
     variables: variables.optional(),
-    media_urls: z
-      .array(z.url({ message: "must be an http(s) URL", protocol: /^https?$/ }))
-      .max(10)
-      .optional(),
+    media_urls: mediaUrls,
     send_at: sendAt,
     category: categorySchema.optional(),
     metadata: metadata.optional(),
@@ -128,10 +145,7 @@ export const smsBulk = z
       .max(MAX_BULK, `must list at most ${MAX_BULK} recipients`),
     message: z.string().min(1).max(10_000).optional(),
     template_id: z.uuid({ message: "must be a template id" }).optional(),
-    media_urls: z
-      .array(z.url({ protocol: /^https?$/ }))
-      .max(10)
-      .optional(),
+    media_urls: mediaUrls,
     send_at: sendAt,
     category: categorySchema.optional(),
     metadata: metadata.optional(),
@@ -159,9 +173,27 @@ export const segmentsResponse = z
 
 export const messageQuery = listQuery.extend({
   channel: z.enum(["email", "sms"]).optional(),
-  status: z.enum(MESSAGE_STATUSES).optional(),
+  status: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.enum(MESSAGE_STATUSES, { message: `must be one or more of ${MESSAGE_STATUSES.join(", ")}` })),
+    )
+    .optional()
+    .describe("one status, or several separated by commas: failed,bounced,rejected"),
   campaign_id: z.uuid().optional(),
-  to: z.string().trim().min(1).optional(),
+  to: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320)
+    .optional()
+    .describe("part of the recipient's address or number, case-insensitive"),
   since: z.coerce.date().optional(),
   until: z.coerce.date().optional(),
   provider_type: z.string().optional(),
@@ -188,6 +220,7 @@ export const messageJson = z
     encoding: z.string().nullable(),
     estimated_cost: z.number().nullable(),
     cost: z.number().nullable(),
+    cost_source: z.enum(["estimate", "provider"]),
     currency: z.string().nullable(),
     scheduled_at: z.string().nullable(),
     sent_at: z.string().nullable(),
@@ -195,6 +228,7 @@ export const messageJson = z
     created_at: z.string(),
     updated_at: z.string(),
     metadata: z.record(z.string(), z.unknown()).nullable(),
+    resent_from: z.string().nullable().describe("The failed message this one resends"),
     error: z.string().nullable(),
   })
   .meta({ id: "Message" });
@@ -245,6 +279,7 @@ export function toMessageJson(m: Message): z.infer<typeof messageJson> {
     encoding: m.encoding,
     estimated_cost: m.estimatedCost,
     cost: m.cost,
+    cost_source: m.costSource,
     currency: m.currency,
     scheduled_at: iso(m.scheduledAt),
     sent_at: iso(m.sentAt),
@@ -252,6 +287,7 @@ export function toMessageJson(m: Message): z.infer<typeof messageJson> {
     created_at: m.createdAt.toISOString(),
     updated_at: m.updatedAt.toISOString(),
     metadata: m.metadata,
+    resent_from: m.resentFrom ?? null,
     error: m.error,
   };
 }
@@ -272,7 +308,7 @@ export function toMessageDetailJson(
     attachments: (m.attachments ?? []).map((a) => ({
       filename: a.filename,
       content_type: a.content_type,
-      size: Math.floor((a.content_base64.length * 3) / 4),
+      size: base64DecodedBytes(a.content_base64),
     })),
     attempts: attempts.map((a) => ({
       provider_id: a.providerId,

@@ -16,6 +16,33 @@ const senderObject = z.object({
 });
 export const senderSchema = senderObject.default({});
 
+/** An Amazon SNS topic ARN (arn:aws[-cn|-us-gov]:sns:region:account:name; FIFO topics end in .fifo). */
+export const snsTopicArn = z
+  .string()
+  .trim()
+  .regex(
+    /^arn:aws(-cn|-us-gov)?:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
+    "must be an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:ses-events",
+  );
+
+/**
+ * The SNS topics whose notifications an SES provider accepts (SPEC §3, §5): a
+ * list, or from a form one text with the ARNs separated by commas or new lines.
+ * Left out, the provider accepts no SNS message at all.
+ */
+export const snsTopicArns = z.preprocess(
+  (v) => {
+    if (typeof v !== "string") return v === null ? undefined : v;
+    const list = v.split(/[\s,]+/).filter(Boolean);
+    return list.length ? list : undefined;
+  },
+  z
+    .array(snsTopicArn)
+    .max(100, "must list at most 100 topics")
+    .transform((arns) => [...new Set(arns)])
+    .optional(),
+);
+
 const common = {
   name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
   priority: z.coerce.number().int().min(1, "must be 1 or more").max(1000, "must be at most 1000"),
@@ -141,3 +168,12 @@ export const providerTestResult = z
     duration_ms: z.number(),
   })
   .meta({ id: "ProviderTestResult" });
+
+export const webhookTokenRotation = z
+  .object({
+    provider_id: z.uuid(),
+    webhook_urls: z
+      .array(z.object({ purpose: z.string(), url: z.string() }))
+      .describe("The provider's callback URLs with the new token; the old token answers 401"),
+  })
+  .meta({ id: "WebhookTokenRotation" });

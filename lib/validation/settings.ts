@@ -8,6 +8,11 @@ const reply = z
   .max(480, "must be at most 480 characters (3 SMS segments)")
   .nullable();
 
+const clock = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day as HH:MM, for example 21:00");
+
 export const settingsUpdate = z
   .object({
     name: z.string().trim().min(1, "is required").max(120).optional(),
@@ -20,6 +25,20 @@ export const settingsUpdate = z
     sms_stop_reply: reply.optional(),
     sms_start_reply: reply.optional(),
     sms_help_reply: reply.optional(),
+    quiet_hours_start: clock
+      .optional()
+      .describe(
+        "Local time (in each recipient's zone) from which marketing SMS waits; equal to the end: no quiet hours",
+      ),
+    quiet_hours_end: clock.optional().describe("Local time at which held marketing SMS is sent"),
+    retention_days: z
+      .number({ message: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(7, "must be at least 7 days")
+      .max(3650, "must be at most 3650 days (10 years)")
+      .nullable()
+      .optional()
+      .describe("Message bodies older than this are purged daily (counts and costs stay); null keeps them"),
   })
   .meta({ id: "SettingsUpdate" });
 export type SettingsUpdate = z.infer<typeof settingsUpdate>;
@@ -32,6 +51,9 @@ export const settingsJson = z
     sms_stop_reply: z.string().nullable().describe("null: the built-in wording"),
     sms_start_reply: z.string().nullable(),
     sms_help_reply: z.string().nullable(),
+    quiet_hours_start: z.string().describe("HH:MM, default 21:00"),
+    quiet_hours_end: z.string().describe("HH:MM, default 08:00"),
+    retention_days: z.number().nullable().describe("null: message bodies are kept"),
     defaults: z.object({
       sms_stop_reply: z.string(),
       sms_start_reply: z.string(),
@@ -51,6 +73,9 @@ export function toSettingsJson(
     sms_stop_reply: o.smsStopReply,
     sms_start_reply: o.smsStartReply,
     sms_help_reply: o.smsHelpReply,
+    quiet_hours_start: o.quietHoursStart,
+    quiet_hours_end: o.quietHoursEnd,
+    retention_days: o.retentionDays,
     defaults: {
       sms_stop_reply: defaults.stop,
       sms_start_reply: defaults.start,

@@ -7,6 +7,22 @@ export const passwordSchema = z
   .min(10, "must be at least 10 characters")
   .max(200, "must be at most 200 characters");
 
+export const passwordChange = z
+  .object({
+    current_password: z.string().min(1, "is required"),
+    new_password: passwordSchema,
+    confirm_password: z.string().min(1, "is required"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.confirm_password && v.new_password !== v.confirm_password)
+      ctx.addIssue({
+        code: "custom",
+        path: ["confirm_password"],
+        message: "does not match the new password",
+      });
+  });
+export type PasswordChange = z.infer<typeof passwordChange>;
+
 export const emailSchema = z
   .email({ message: "must be an email address" })
   .max(320)

@@ -102,7 +102,7 @@ export const contactOps = {
     path: "/contacts/import",
     tag,
     summary:
-      "Import contacts from CSV (at most 50 MB, else 413): multipart/form-data with field `file` (and optional `list_id`), or a text/csv body with ?list_id=. Columns email, phone, name, timezone, locale (any case); any other column becomes an attribute. Rows upsert by email, then phone; answers 202 {import_id}",
+      "Import contacts from CSV (at most 50 MB, else 413): multipart/form-data with field `file` (and optional `list_id` and `mapping`), or a text/csv body with ?list_id= and ?mapping=. Without a mapping, columns email, phone, name, timezone, locale, first_name, last_name (any case) are read and any other column becomes an attribute; `mapping` (JSON, column → target) says what each column is. Rows upsert by email, then phone; a row with a bad email or phone is kept by its other identifier (the bad field is reported). Answers 202 {import_id}",
     permission,
     query: importQuery,
     response: importCreated,
@@ -113,10 +113,19 @@ export const contactOps = {
     path: "/contacts/imports/{id}",
     tag,
     summary:
-      "An import's progress: status (pending, running, completed, failed), counters, and the first 1,000 errors as {row, field, reason} where row 1 is the first data record after the header (row 0: the file itself). A later record repeating an earlier record's email or phone is reported as a duplicate, not merged",
+      "An import's progress: status (pending, running, completed, failed), counters, error_count and the first 50 errors as {row, field, reason} where row 1 is the first data record after the header (row 0: the file itself). A later record repeating an earlier record's email or phone is reported as a duplicate, not merged",
     permission,
     params: byId,
     response: importJson,
+  }),
+  importErrors: op({
+    method: "GET",
+    path: "/contacts/imports/{id}/errors",
+    tag,
+    summary:
+      "The import's full error report as CSV, streamed: header row,field,reason, then every error in the order found (up to 100,000; error_count counts all). Cells beginning with =, +, -, @, tab or CR are prefixed with an apostrophe",
+    permission,
+    params: byId,
   }),
 };
 

@@ -24,6 +24,8 @@ export const messageOps = {
     summary: "Send an email now or at send_at (Idempotency-Key supported)",
     permission: "messages:send",
     body: emailSend,
+    // Up to 10 MB of attachments as base64 (4/3 of it) beside 2 MB html and text bodies.
+    maxBodyBytes: 20_000_000,
     response: messageJson,
     status: 202,
   }),
@@ -34,6 +36,7 @@ export const messageOps = {
     summary: "Send an email to each recipient with its own variables",
     permission: "messages:send",
     body: emailBulk,
+    maxBodyBytes: 8_000_000,
     response: bulkResult,
     status: 202,
   }),

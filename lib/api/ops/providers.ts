@@ -9,6 +9,7 @@ import {
   providerTest,
   providerTestResult,
   providerUpdate,
+  webhookTokenRotation,
 } from "@/lib/validation/providers";
 
 const tag = "Providers";
@@ -85,5 +86,15 @@ export const providerOps = {
     summary: "Set priorities 1…n in the given order (admin)",
     permission: "providers:write",
     body: providerReorder,
+  }),
+  rotateWebhookToken: op({
+    method: "POST",
+    path: "/providers/{id}/rotate-webhook-token",
+    tag,
+    summary:
+      "Replace the secret token of the provider's callback URL (admin; providers that sign nothing, such as Africa's Talking)",
+    permission: "providers:write",
+    params,
+    response: webhookTokenRotation,
   }),
 };

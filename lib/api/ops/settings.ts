@@ -13,7 +13,8 @@ export const settingsOps = {
     method: "PATCH",
     path: "/settings",
     tag: "Settings",
-    summary: "Change the organisation's settings: name, default phone region, SMS keyword replies (admin)",
+    summary:
+      "Change the organisation's settings: name, default phone region, SMS keyword replies, marketing SMS quiet hours (admin)",
     permission: "users:manage",
     body: settingsUpdate,
     response: settingsJson,

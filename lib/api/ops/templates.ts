@@ -30,6 +30,7 @@ export const templateOps = {
     summary: "Create a template (version 1)",
     permission: "content:write",
     body: templateCreate,
+    maxBodyBytes: 4_000_000,
     response: templateJson,
     status: 201,
   }),
@@ -50,6 +51,7 @@ export const templateOps = {
     permission: "content:write",
     params,
     body: templateUpdate,
+    maxBodyBytes: 4_000_000,
     response: templateJson,
   }),
   remove: op({

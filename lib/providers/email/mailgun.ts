@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { basicAuth, joinUrl, providerFetch } from "../http";
-import { type EmailAdapter, type EmailMessage, ProviderError } from "../types";
+import type { EmailAdapter, EmailMessage } from "../types";
+import { mailgunWebhook } from "./mailgun-webhook";
 
 const DEFAULT_BASE_URL = "https://api.mailgun.net";
 
@@ -32,32 +33,24 @@ export const mailgunAdapter: EmailAdapter<MailgunConfig, MailgunCredentials> = {
   label: "Mailgun",
   configSchema: mailgunConfigSchema,
   credentialsSchema: mailgunCredentialsSchema,
+  webhook: mailgunWebhook,
   async send(ctx, message) {
     const path = `/v3/${encodeURIComponent(ctx.config.domain)}/messages`;
     const url = joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, path);
-    let res: Awaited<ReturnType<typeof providerFetch>>;
-    try {
-      res = await providerFetch(url, {
-        method: "POST",
-        headers: { authorization: basicAuth("api", ctx.credentials.api_key), accept: "application/json" },
-        body: formOf(message),
-        signal: ctx.signal,
-      });
-    } catch (e) {
+    const res = await providerFetch(url, {
+      method: "POST",
+      headers: { authorization: basicAuth("api", ctx.credentials.api_key), accept: "application/json" },
+      body: formOf(message),
+      signal: ctx.signal,
       // 404: the domain is not on this account — this provider's setup, not the message.
-      if (e instanceof ProviderError && e.status === 404) throw new ProviderError(e.message, true, 404);
-      throw e;
-    }
-    const body = (res.body ?? {}) as { id?: unknown; message?: unknown };
+      readError: ({ status }) => ({ retryable: status === 404 }),
+    });
+    const body = (res.body ?? {}) as { id?: unknown };
     // Mailgun answers "<id@domain>"; its events carry the id without the brackets.
     const id = typeof body.id === "string" ? body.id.replace(/^<|>$/g, "") : null;
     return {
       providerMessageId: id,
-      response: {
-        status: res.status,
-        id,
-        message: typeof body.message === "string" ? body.message : undefined,
-      },
+      response: { status: res.status, id },
     };
   },
 };

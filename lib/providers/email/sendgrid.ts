@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { joinUrl, providerFetch } from "../http";
 import type { EmailAdapter, EmailMessage } from "../types";
+import { sendgridWebhook } from "./sendgrid-webhook";
 
 const DEFAULT_BASE_URL = "https://api.sendgrid.com";
 
@@ -26,6 +27,7 @@ export const sendgridAdapter: EmailAdapter<SendgridConfig, SendgridCredentials> 
   label: "SendGrid",
   configSchema: sendgridConfigSchema,
   credentialsSchema: sendgridCredentialsSchema,
+  webhook: sendgridWebhook,
   async send(ctx, message) {
     const url = joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, "/v3/mail/send");
     const res = await providerFetch(url, {

@@ -1,8 +1,10 @@
 import { AwsClient } from "aws4fetch";
 import MailComposer from "nodemailer/lib/mail-composer";
 import { z } from "zod";
-import { joinUrl, providerFetch } from "../http";
-import { type EmailAdapter, type EmailMessage, ProviderError } from "../types";
+import { snsTopicArns } from "@/lib/validation/providers";
+import { type ErrorReader, joinUrl, providerFetch } from "../http";
+import type { EmailAdapter, EmailMessage } from "../types";
+import { sesWebhook } from "./ses-webhook";
 
 const required = () =>
   z.string({ error: "is required" }).trim().min(1, { error: "is required", abort: true });
@@ -13,6 +15,7 @@ const baseUrl = optional(z.url({ protocol: /^https?$/, error: "must be an http(s
 export const sesConfigSchema = z.object({
   region: required().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as us-east-1"),
   configuration_set: optional(z.string().trim()),
+  topic_arns: snsTopicArns,
   base_url: baseUrl,
 });
 export const sesCredentialsSchema = z.object({
@@ -32,6 +35,7 @@ export const sesAdapter: EmailAdapter<SesConfig, SesCredentials> = {
   label: "Amazon SES",
   configSchema: sesConfigSchema,
   credentialsSchema: sesCredentialsSchema,
+  webhook: sesWebhook,
   async send(ctx, message) {
     const { region, configuration_set } = ctx.config;
     const base = ctx.config.base_url ?? `https://email.${region}.amazonaws.com`;
@@ -60,12 +64,13 @@ export const sesAdapter: EmailAdapter<SesConfig, SesCredentials> = {
       headers: { "content-type": "application/json" },
       body,
     });
-    let res: Awaited<ReturnType<typeof providerFetch>>;
-    try {
-      res = await providerFetch(url, { method: "POST", headers: signed.headers, body, signal: ctx.signal });
-    } catch (e) {
-      throw reclassify(e);
-    }
+    const res = await providerFetch(url, {
+      method: "POST",
+      headers: signed.headers,
+      body,
+      signal: ctx.signal,
+      readError,
+    });
     const id = messageIdOf(res.body);
     return { providerMessageId: id, response: { status: res.status, message_id: id } };
   },
@@ -107,14 +112,14 @@ function messageIdOf(body: unknown): string | null {
 const ACCOUNT_PROBLEM =
   /AccountSuspended|SendingPaused|MailFromDomainNotVerified|not verified|LimitExceeded|NotFoundException|ConfigurationSetDoesNotExist/i;
 
-function reclassify(e: unknown): unknown {
-  if (
-    e instanceof ProviderError &&
-    !e.retryable &&
-    e.status !== undefined &&
-    ACCOUNT_PROBLEM.test(e.message)
-  ) {
-    return new ProviderError(e.message, true, e.status, e.providerCode);
-  }
-  return e;
-}
+/** The code is the `x-amzn-ErrorType` header (minus its `:…` suffix) or the body's `__type`/`code`. */
+const readError: ErrorReader = ({ headers, body }) => {
+  const fields = (body ?? {}) as { __type?: unknown; code?: unknown; message?: unknown };
+  const typed = headers.get("x-amzn-errortype") ?? (typeof fields.__type === "string" ? fields.__type : null);
+  const code = (
+    typed?.split(":")[0]?.split("#").at(-1) ?? (typeof fields.code === "string" ? fields.code : undefined)
+  )?.trim();
+  const message = typeof fields.message === "string" ? fields.message : "";
+  // The message is read to classify only; it is not passed on.
+  return { code, retryable: ACCOUNT_PROBLEM.test(`${code ?? ""} ${message}`) };
+};

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { joinUrl, providerFetch, summarise } from "../http";
+import { joinUrl, providerFetch, safeCode } from "../http";
 import { ProviderError, type SmsAdapter } from "../types";
+import { africastalkingWebhook } from "./africastalking-webhook";
 
 const DEFAULT_BASE_URL = "https://api.africastalking.com";
 const SANDBOX_BASE_URL = "https://api.sandbox.africastalking.com";
@@ -49,6 +50,7 @@ export const africastalkingAdapter: SmsAdapter<AfricastalkingConfig, Africastalk
   supportsMms: false,
   configSchema: africastalkingConfigSchema,
   credentialsSchema: africastalkingCredentialsSchema,
+  webhook: africastalkingWebhook,
   async send(ctx, message) {
     const { username, api_key } = ctx.credentials;
     const base = ctx.config.base_url ?? (username === "sandbox" ? SANDBOX_BASE_URL : DEFAULT_BASE_URL);
@@ -71,20 +73,24 @@ export const africastalkingAdapter: SmsAdapter<AfricastalkingConfig, Africastalk
     const recipients = Array.isArray(data?.Recipients) ? (data.Recipients as AtRecipient[]) : [];
     const recipient = recipients[0];
     if (!recipient) {
-      // e.g. {"SMSMessageData":{"Message":"InvalidSenderId","Recipients":[]}}
-      const reason = typeof data?.Message === "string" ? data.Message : summarise(res.body);
+      // e.g. {"SMSMessageData":{"Message":"InvalidSenderId","Recipients":[]}}; only a code-like
+      // Message is passed on, never other text.
+      const reason = typeof data?.Message === "string" ? data.Message : "";
+      const code = safeCode(reason);
       throw new ProviderError(
-        `Africa's Talking rejected the message: ${reason}`,
+        `Africa's Talking rejected the message${code ? `: ${code}` : " without a recipient status"}`,
         !RECIPIENT_FAILURE_NAMES.test(reason),
+        res.status,
+        code,
       );
     }
     const code = Number(recipient.statusCode);
     if (!SUCCESS.has(code)) {
       throw new ProviderError(
-        `Africa's Talking rejected the message: ${recipient.status ?? "unknown"} (${code})`,
+        `Africa's Talking rejected the message: ${safeCode(recipient.status) ?? "status"} (${safeCode(recipient.statusCode) ?? "unknown"})`,
         !RECIPIENT_FAILURES.has(code),
         res.status,
-        String(recipient.statusCode),
+        safeCode(recipient.statusCode),
       );
     }
     const id = recipient.messageId && recipient.messageId !== "None" ? recipient.messageId : null;
@@ -100,6 +106,23 @@ export const africastalkingAdapter: SmsAdapter<AfricastalkingConfig, Africastalk
         message_parts: recipient.messageParts,
       },
     };
+  },
+  /** GET /version1/user?username=: `{UserData: {balance: "KES 1785.50"}}`. */
+  async fetchBalance(ctx) {
+    const { username, api_key } = ctx.credentials;
+    const base = ctx.config.base_url ?? (username === "sandbox" ? SANDBOX_BASE_URL : DEFAULT_BASE_URL);
+    const res = await providerFetch(
+      `${joinUrl(base, "/version1/user")}?${new URLSearchParams({ username })}`,
+      {
+        method: "GET",
+        headers: { apiKey: api_key, accept: "application/json" },
+        signal: ctx.signal,
+      },
+    );
+    const raw = (res.body as { UserData?: { balance?: unknown } } | null)?.UserData?.balance;
+    const m = typeof raw === "string" ? /^\s*([A-Za-z]{3})\s+(-?\d+(?:\.\d+)?)\s*$/.exec(raw) : null;
+    if (!m?.[1] || !m[2]) throw new ProviderError("Africa's Talking answered without a balance", false);
+    return { amount: Number(Number(m[2]).toFixed(6)), currency: m[1].toUpperCase() };
   },
 };
 

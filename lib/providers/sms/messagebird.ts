@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { joinUrl, providerFetch } from "../http";
+import { type ErrorReader, joinUrl, numericCode, providerFetch } from "../http";
 import { ProviderError, type SmsAdapter } from "../types";
+import { messagebirdWebhook } from "./messagebird-webhook";
 
 const DEFAULT_BASE_URL = "https://rest.messagebird.com";
 
@@ -34,6 +35,7 @@ export const messagebirdAdapter: SmsAdapter<MessagebirdConfig, MessagebirdCreden
   supportsMms: false,
   configSchema: messagebirdConfigSchema,
   credentialsSchema: messagebirdCredentialsSchema,
+  webhook: messagebirdWebhook,
   async send(ctx, message) {
     const from = message.from ?? ctx.sender.phone ?? ctx.sender.sender_id;
     if (!from) throw new ProviderError("No sender: set a phone number or sender ID", true);
@@ -45,21 +47,17 @@ export const messagebirdAdapter: SmsAdapter<MessagebirdConfig, MessagebirdCreden
       reference: message.id,
       ...(message.statusCallbackUrl ? { reportUrl: message.statusCallbackUrl } : {}),
     };
-    let res: Awaited<ReturnType<typeof providerFetch>>;
-    try {
-      res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, "/messages"), {
-        method: "POST",
-        headers: {
-          authorization: `AccessKey ${ctx.credentials.access_key}`,
-          "content-type": "application/json",
-          accept: "application/json",
-        },
-        body: JSON.stringify(payload),
-        signal: ctx.signal,
-      });
-    } catch (e) {
-      throw reclassify(e);
-    }
+    const res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, "/messages"), {
+      method: "POST",
+      headers: {
+        authorization: `AccessKey ${ctx.credentials.access_key}`,
+        "content-type": "application/json",
+        accept: "application/json",
+      },
+      body: JSON.stringify(payload),
+      signal: ctx.signal,
+      readError,
+    });
     const body = (res.body ?? {}) as { id?: unknown; recipients?: { totalCount?: unknown } };
     const id = typeof body.id === "string" ? body.id : null;
     return {
@@ -67,12 +65,27 @@ export const messagebirdAdapter: SmsAdapter<MessagebirdConfig, MessagebirdCreden
       response: { status: res.status, id, total_recipients: body.recipients?.totalCount },
     };
   },
+  /** GET /balance: `{payment, type: "credits"|"euros", amount}`. */
+  async fetchBalance(ctx) {
+    const res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, "/balance"), {
+      method: "GET",
+      headers: { authorization: `AccessKey ${ctx.credentials.access_key}`, accept: "application/json" },
+      signal: ctx.signal,
+      readError,
+    });
+    const body = (res.body ?? {}) as { amount?: unknown; type?: unknown };
+    const amount = Number(body.amount);
+    if (body.amount === undefined || !Number.isFinite(amount))
+      throw new ProviderError("MessageBird answered without a balance", false);
+    const currency = body.type === "euros" ? "EUR" : typeof body.type === "string" ? body.type : "credits";
+    return { amount: Number(amount.toFixed(6)), currency };
+  },
 };
 
-function reclassify(e: unknown): unknown {
-  if (!(e instanceof ProviderError) || e.status === undefined) return e;
-  const code = /"code"\s*:\s*(\d+)/.exec(e.message)?.[1];
+const readError: ErrorReader = ({ status, body }) => {
+  const errors = (body as { errors?: unknown } | null)?.errors;
+  const raw = Array.isArray(errors) ? (errors[0] as { code?: unknown } | undefined)?.code : undefined;
+  const code = numericCode(raw);
   // 402: payment required (no balance) — this account's.
-  const retryable = e.retryable || e.status === 402 || (code !== undefined && ACCOUNT_ERRORS.has(code));
-  return new ProviderError(e.message, retryable, e.status, code);
-}
+  return { code, retryable: status === 402 || (code !== undefined && ACCOUNT_ERRORS.has(code)) };
+};

@@ -1,7 +1,7 @@
 import { AwsClient } from "aws4fetch";
 import { z } from "zod";
-import { joinUrl, providerFetch } from "../http";
-import { ProviderError, type SmsAdapter } from "../types";
+import { type ErrorReader, joinUrl, providerFetch } from "../http";
+import type { SmsAdapter } from "../types";
 
 const required = () =>
   z.string({ error: "is required" }).trim().min(1, { error: "is required", abort: true });
@@ -74,12 +74,13 @@ export const snsAdapter: SmsAdapter<SnsConfig, SnsCredentials> = {
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
       body,
     });
-    let res: Awaited<ReturnType<typeof providerFetch>>;
-    try {
-      res = await providerFetch(url, { method: "POST", headers: signed.headers, body, signal: ctx.signal });
-    } catch (e) {
-      throw reclassify(e);
-    }
+    const res = await providerFetch(url, {
+      method: "POST",
+      headers: signed.headers,
+      body,
+      signal: ctx.signal,
+      readError,
+    });
     const id = /<MessageId>([^<]+)<\/MessageId>/.exec(res.text)?.[1]?.trim() ?? null;
     const requestId = /<RequestId>([^<]+)<\/RequestId>/.exec(res.text)?.[1]?.trim();
     return { providerMessageId: id, response: { status: res.status, message_id: id, request_id: requestId } };
@@ -87,9 +88,7 @@ export const snsAdapter: SmsAdapter<SnsConfig, SnsCredentials> = {
 };
 
 /** SNS errors are XML: `<ErrorResponse><Error><Type/><Code/><Message/></Error>…`. */
-function reclassify(e: unknown): unknown {
-  if (!(e instanceof ProviderError) || e.status === undefined) return e;
-  const code = /<Code>([^<]+)<\/Code>/.exec(e.message)?.[1];
-  const retryable = e.retryable || (code !== undefined && RETRYABLE_CODES.has(code));
-  return new ProviderError(e.message, retryable, e.status, code);
-}
+const readError: ErrorReader = ({ text }) => {
+  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1]?.trim();
+  return { code, retryable: code !== undefined && RETRYABLE_CODES.has(code) };
+};

@@ -1,6 +1,15 @@
 import { z } from "zod";
-import { basicAuth, joinUrl, providerFetch } from "../http";
+import {
+  basicAuth,
+  checkMediaUrls,
+  type ErrorReader,
+  joinUrl,
+  numericCode,
+  providerFetch,
+  safeCode,
+} from "../http";
 import { ProviderError, type SmsAdapter, type StatusLookup } from "../types";
+import { twilioWebhook } from "./twilio-webhook";
 
 const DEFAULT_BASE_URL = "https://api.twilio.com";
 
@@ -43,6 +52,7 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
   supportsMms: true,
   configSchema: twilioConfigSchema,
   credentialsSchema: twilioCredentialsSchema,
+  webhook: twilioWebhook,
   async send(ctx, message) {
     const { account_sid, auth_token } = ctx.credentials;
     const form = new URLSearchParams({ To: message.to, Body: message.body });
@@ -56,25 +66,22 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
     } else {
       throw new ProviderError("No sender: set a phone number, sender ID or Messaging Service SID", true);
     }
+    checkMediaUrls(message.mediaUrls);
     for (const mediaUrl of message.mediaUrls ?? []) form.append("MediaUrl", mediaUrl);
     if (message.statusCallbackUrl) form.set("StatusCallback", message.statusCallbackUrl);
 
     const path = `/2010-04-01/Accounts/${encodeURIComponent(account_sid)}/Messages.json`;
-    let res: Awaited<ReturnType<typeof providerFetch>>;
-    try {
-      res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, path), {
-        method: "POST",
-        headers: {
-          authorization: basicAuth(account_sid, auth_token),
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: form.toString(),
-        signal: ctx.signal,
-      });
-    } catch (e) {
-      throw reclassify(e);
-    }
+    const res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, path), {
+      method: "POST",
+      headers: {
+        authorization: basicAuth(account_sid, auth_token),
+        "content-type": "application/x-www-form-urlencoded",
+        accept: "application/json",
+      },
+      body: form.toString(),
+      signal: ctx.signal,
+      readError,
+    });
     const body = (res.body ?? {}) as {
       sid?: unknown;
       status?: unknown;
@@ -96,6 +103,18 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
       },
     };
   },
+  async fetchBalance(ctx) {
+    const { account_sid, auth_token } = ctx.credentials;
+    const path = `/2010-04-01/Accounts/${encodeURIComponent(account_sid)}/Balance.json`;
+    const res = await providerFetch(joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, path), {
+      method: "GET",
+      headers: { authorization: basicAuth(account_sid, auth_token), accept: "application/json" },
+      signal: ctx.signal,
+      readError,
+    });
+    const body = (res.body ?? {}) as { balance?: unknown; currency?: unknown };
+    return balanceOf(body.balance, body.currency);
+  },
   async fetchStatus(ctx, sid) {
     const { account_sid, auth_token } = ctx.credentials;
     const path = `/2010-04-01/Accounts/${encodeURIComponent(account_sid)}/Messages/${encodeURIComponent(sid)}.json`;
@@ -103,13 +122,13 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
       method: "GET",
       headers: { authorization: basicAuth(account_sid, auth_token), accept: "application/json" },
       signal: ctx.signal,
+      readError,
     });
     const body = (res.body ?? {}) as {
       status?: unknown;
       price?: unknown;
       price_unit?: unknown;
       error_code?: unknown;
-      error_message?: unknown;
     };
     const providerStatus = typeof body.status === "string" ? body.status : "unknown";
     const map: Record<string, StatusLookup["status"]> = {
@@ -123,9 +142,8 @@ export const twilioAdapter: SmsAdapter<TwilioConfig, TwilioCredentials> = {
       providerStatus,
       status: map[providerStatus] ?? null,
       cost: costOf(body.price, body.price_unit),
-      error: body.error_code
-        ? `Twilio error ${String(body.error_code)}${body.error_message ? `: ${String(body.error_message)}` : ""}`
-        : null,
+      // The code only: Twilio documents each one, and its text is the remote's to say.
+      error: safeCode(body.error_code) ? `Twilio error ${safeCode(body.error_code)}` : null,
     };
   },
 };
@@ -138,11 +156,23 @@ function costOf(price: unknown, unit: unknown): { amount: number; currency: stri
   return { amount, currency: unit.toUpperCase() };
 }
 
-/** Twilio's error body is `{code, message, more_info, status}`; the code picks out account problems. */
-function reclassify(e: unknown): unknown {
-  if (!(e instanceof ProviderError) || e.status === undefined) return e;
-  const code = /"code"\s*:\s*(\d+)/.exec(e.message)?.[1];
-  // 404: no such account (wrong SID) — this provider's setup.
-  const retryable = e.retryable || e.status === 404 || (code !== undefined && ACCOUNT_ERRORS.has(code));
-  return new ProviderError(e.message, retryable, e.status, code);
+function balanceOf(amount: unknown, currency: unknown): { amount: number; currency: string } {
+  const n = Number(amount);
+  if (
+    amount === null ||
+    amount === undefined ||
+    amount === "" ||
+    !Number.isFinite(n) ||
+    typeof currency !== "string"
+  )
+    throw new ProviderError("Provider answered without a balance", false);
+  return { amount: Number(n.toFixed(6)), currency: currency.toUpperCase() };
 }
+
+/** Twilio's error body is `{code, message, more_info, status}`; the code picks out account problems. */
+const readError: ErrorReader = ({ status, body }) => {
+  const raw = (body as { code?: unknown } | null)?.code;
+  const code = numericCode(raw);
+  // 404: no such account (wrong SID) — this provider's setup.
+  return { code, retryable: status === 404 || (code !== undefined && ACCOUNT_ERRORS.has(code)) };
+};

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { joinUrl, providerFetch, summarise } from "../http";
+import { joinUrl, providerFetch, safeCode } from "../http";
 import { ProviderError, type SmsAdapter } from "../types";
+import { vonageWebhook } from "./vonage-webhook";
 
 const DEFAULT_BASE_URL = "https://rest.nexmo.com";
 
@@ -50,6 +51,7 @@ export const vonageAdapter: SmsAdapter<VonageConfig, VonageCredentials> = {
   supportsMms: false,
   configSchema: vonageConfigSchema,
   credentialsSchema: vonageCredentialsSchema,
+  webhook: vonageWebhook,
   async send(ctx, message) {
     const from = message.from ?? ctx.sender.phone ?? ctx.sender.sender_id;
     if (!from) throw new ProviderError("No sender: set a phone number or sender ID", true);
@@ -74,16 +76,17 @@ export const vonageAdapter: SmsAdapter<VonageConfig, VonageCredentials> = {
     const messages = (res.body as { messages?: unknown } | null)?.messages;
     const parts = Array.isArray(messages) ? (messages as VonagePart[]) : [];
     if (parts.length === 0) {
-      throw new ProviderError(`Vonage answered without messages: ${summarise(res.body)}`, true, res.status);
+      throw new ProviderError("Vonage answered without messages", true, res.status);
     }
     const failed = parts.find((p) => p.status !== "0");
     if (failed) {
       const status = String(failed.status ?? "");
+      // The status only: Vonage documents each one, and `error-text` is the remote's prose.
       throw new ProviderError(
-        `Vonage rejected the message: status ${status}${failed["error-text"] ? ` (${failed["error-text"]})` : ""}`,
+        `Vonage rejected the message: status ${safeCode(status) ?? "unknown"}`,
         !PERMANENT_STATUSES.has(status),
         res.status,
-        status,
+        safeCode(status),
       );
     }
     const id = parts[0]?.["message-id"] ?? null;
@@ -101,6 +104,20 @@ export const vonageAdapter: SmsAdapter<VonageConfig, VonageCredentials> = {
         network: parts[0]?.network,
       },
     };
+  },
+  /** Account API: GET /account/get-balance (credentials in the query); Vonage bills in euros. */
+  async fetchBalance(ctx) {
+    const query = new URLSearchParams({
+      api_key: ctx.credentials.api_key,
+      api_secret: ctx.credentials.api_secret,
+    });
+    const res = await providerFetch(
+      `${joinUrl(ctx.config.base_url ?? DEFAULT_BASE_URL, "/account/get-balance")}?${query}`,
+      { method: "GET", headers: { accept: "application/json" }, signal: ctx.signal },
+    );
+    const value = Number((res.body as { value?: unknown } | null)?.value);
+    if (!Number.isFinite(value)) throw new ProviderError("Vonage answered without a balance", false);
+    return { amount: Number(value.toFixed(6)), currency: "EUR" };
   },
 };
 

@@ -87,6 +87,7 @@ export async function revokeApiKey({ ctx, id }: { ctx: Ctx; id: string }): Promi
       .set({ revokedAt: new Date() })
       .where(eq(apiKeys.id, id))
       .returning();
+    forgetCachedKeys(id);
     await recordAudit(tx, ctx, {
       action: "api_key.revoked",
       resourceType: "api_key",
@@ -97,25 +98,51 @@ export async function revokeApiKey({ ctx, id }: { ctx: Ctx; id: string }): Promi
   });
 }
 
+/**
+ * Keys looked up in the last few seconds, by hash: a busy key costs no database
+ * round trip per request. A revocation clears this process's entry at once and
+ * reaches every other instance within KEY_CACHE_MS (SPEC: within 5 s).
+ */
+export const KEY_CACHE_MS = 4_000;
+const keyCache = new Map<string, { ctx: Omit<Ctx, "ip">; keyId: string; until: number }>();
+
+/** Forgets cached lookups (a revocation here, or tests). */
+export function forgetCachedKeys(keyId?: string): void {
+  if (!keyId) {
+    keyCache.clear();
+    return;
+  }
+  for (const [hash, entry] of keyCache) if (entry.keyId === keyId) keyCache.delete(hash);
+}
+
 /** Resolves a bearer key to its organisation context, or null when unknown or revoked. */
 export async function authenticateApiKey(key: string, ip: string | null): Promise<Ctx | null> {
   if (!key.startsWith(KEY_PREFIX)) return null;
+  const hash = hashApiKey(key);
+  const now = Date.now();
+  const hit = keyCache.get(hash);
+  if (hit && hit.until > now) return { ...hit.ctx, ip };
   const db = await getDb();
   const [row] = await db
     .select({ key: apiKeys, orgName: organisations.name })
     .from(apiKeys)
     .innerJoin(organisations, eq(organisations.id, apiKeys.orgId))
-    .where(and(eq(apiKeys.keyHash, hashApiKey(key)), isNull(apiKeys.revokedAt)));
-  if (!row) return null;
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)));
+  if (!row) {
+    keyCache.delete(hash);
+    return null;
+  }
   // last_used_at is informational: at most one write a minute per key.
   const last = row.key.lastUsedAt?.getTime() ?? 0;
-  if (Date.now() - last > 60_000) {
+  if (now - last > 60_000) {
     await db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.key.id));
   }
-  return {
+  const ctx: Omit<Ctx, "ip"> = {
     orgId: row.key.orgId,
     role: row.key.role,
     actor: { type: "api_key", id: row.key.id, label: `${row.key.name} (${row.key.prefix}…)` },
-    ip,
   };
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(hash, { ctx, keyId: row.key.id, until: now + KEY_CACHE_MS });
+  return { ...ctx, ip };
 }

@@ -22,7 +22,7 @@ export async function membershipsOf(userId: string): Promise<UserMembership[]> {
 export async function findUser(userId: string) {
   const db = await getDb();
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name })
+    .select({ id: users.id, email: users.email, name: users.name, sessionVersion: users.sessionVersion })
     .from(users)
     .where(eq(users.id, userId));
   return user ?? null;

@@ -1,14 +1,17 @@
-import { and, asc, eq, lte, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { campaigns, messages } from "@/lib/db/schema";
-import { log } from "@/lib/logger";
-import { deliverMessage, NoProviderAvailable } from "@/lib/services/messages/deliver";
+import { deliverGroup } from "@/lib/services/messages/deliver";
+import { emitCampaignCompleted } from "@/lib/services/outgoing-webhooks/outbox";
+import { abPendingUntil } from "./ab";
+import { BATCH_SIZE } from "./lanes";
 
-export const BATCH_SIZE = 1000;
-/** Provider calls in flight at once per campaign: also the bound on messages ambiguous after a crash. */
-export const CAMPAIGN_CONCURRENCY = 10;
-
+/**
+ * Messages per delivery group, all in flight at once: also the bound on
+ * messages ambiguous after a crash (a group records its outcomes when it ends).
+ */
+export const CAMPAIGN_CONCURRENCY = 20;
 export type BatchResult =
   | { state: "continue"; sent: number }
   | { state: "waiting"; until: string; sent: number }
@@ -25,12 +28,13 @@ async function campaignStatus(campaignId: string): Promise<string | null> {
 }
 
 /**
- * Sends one batch of a running campaign's due messages, CAMPAIGN_CONCURRENCY at
- * a time through the normal delivery path (each message is claimed queued →
- * sending before its provider call, so no message is sent twice by two runs).
- * Re-reads the campaign's status between groups so pause and cancel take
- * effect within seconds. Messages found `sending` at the start of a run are
- * orphans of a crashed run and go first (the interrupted-send policy applies).
+ * Sends one batch of a running campaign's due messages in groups of
+ * CAMPAIGN_CONCURRENCY through the group delivery pipeline (each group is
+ * claimed queued → sending in one statement before its provider calls, so no
+ * message is sent twice by two runs or two workers). Re-reads the campaign's
+ * status between groups so pause and cancel take effect within seconds.
+ * Messages found `sending` past a lease are orphans of a crashed run and go
+ * first (the interrupted-send policy applies).
  */
 export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SIZE): Promise<BatchResult> {
   const db = await getDb();
@@ -42,40 +46,33 @@ export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SI
   const now = new Date();
   // A message still `sending` after a whole lease belongs to a run that died.
   const orphanedBefore = new Date(now.getTime() - config().jobLeaseSeconds * 1000);
-  const due = await db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.campaignId, campaignId),
-        or(
-          eq(messages.status, "queued"),
-          and(eq(messages.status, "sending"), lte(messages.sendingAt, orphanedBefore)),
-          and(eq(messages.status, "scheduled"), lte(messages.scheduledAt, now)),
-        ),
-      ),
-    )
-    .orderBy(sql`case when ${messages.status} = 'sending' then 0 else 1 end`, asc(messages.id))
-    .limit(size);
 
+  let claimed = 0;
   let sent = 0;
   let unavailable = 0;
-  for (let i = 0; i < due.length; i += CAMPAIGN_CONCURRENCY) {
-    if (i > 0 && (await campaignStatus(campaignId)) !== "running") {
-      return { state: "stopped", status: (await campaignStatus(campaignId)) ?? "missing", sent };
+  while (claimed < size) {
+    if (claimed > 0) {
+      const status = await campaignStatus(campaignId);
+      if (status !== "running") return { state: "stopped", status: status ?? "missing", sent };
     }
-    const group = due.slice(i, i + CAMPAIGN_CONCURRENCY);
-    const outcomes = await Promise.allSettled(group.map((m) => deliverMessage(m.id)));
-    for (const o of outcomes) {
-      if (o.status === "fulfilled" && o.value.status === "sent") sent++;
-      else if (o.status === "rejected") {
-        if (o.reason instanceof NoProviderAvailable) unavailable++;
-        else log.error("campaign message failed unexpectedly", { campaignId, error: o.reason });
-      }
+    const group = await deliverGroup(
+      { campaignId, limit: Math.min(CAMPAIGN_CONCURRENCY, size - claimed), orphanedBefore, now },
+      { concurrency: CAMPAIGN_CONCURRENCY },
+    );
+    if (group.claimed === 0) break;
+    claimed += group.claimed;
+    let unavailableHere = 0;
+    for (const o of group.outcomes.values()) {
+      if (o.status === "sent") sent++;
+      else if (o.status === "unavailable") unavailableHere++;
     }
+    unavailable += unavailableHere;
+    // Those went back to `queued`: claiming them again in this batch would spin.
+    if (unavailableHere > 0) break;
   }
+  const due = { length: claimed };
 
-  if (due.length && unavailable === due.length) {
+  if (unavailable > 0 && sent === 0) {
     // Every provider is down or at its limit: wait instead of spinning.
     return { state: "waiting", until: new Date(Date.now() + 30_000).toISOString(), sent };
   }
@@ -83,8 +80,10 @@ export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SI
     const until = started + Math.ceil((due.length / campaign.throttlePerMinute) * 60_000);
     if (until > Date.now()) return { state: "waiting", until: new Date(until).toISOString(), sent };
   }
-  if (due.length === size) return { state: "continue", sent };
+  if (unavailable > 0 || due.length === size) return { state: "continue", sent };
 
+  // Looked at before the messages, so a rollout committing in between shows up as open messages.
+  const abUntil = await abPendingUntil(campaign);
   const [pending] = await db
     .select({
       next: sql<string | null>`min(${messages.scheduledAt}) filter (where ${messages.status} = 'scheduled')`,
@@ -100,9 +99,15 @@ export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SI
   }
   if (pending?.next) return { state: "waiting", until: new Date(pending.next).toISOString(), sent };
   if ((pending?.open ?? 0) > 0) return { state: "continue", sent };
-  await db
-    .update(campaigns)
-    .set({ status: "completed", completedAt: new Date() })
-    .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "running")));
+  if (abUntil) return { state: "waiting", until: abUntil, sent };
+  // The campaign.completed outgoing webhook is written in the transaction that completes it.
+  await db.transaction(async (tx) => {
+    const [done] = await tx
+      .update(campaigns)
+      .set({ status: "completed", completedAt: new Date() })
+      .where(and(eq(campaigns.id, campaignId), eq(campaigns.status, "running")))
+      .returning();
+    if (done) await emitCampaignCompleted(tx, done);
+  });
   return { state: "done", sent };
 }

@@ -1,24 +1,19 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "@/lib/db";
-import {
-  type Campaign,
-  type Contact,
-  campaigns,
-  messageEvents,
-  messages,
-  type Template,
-} from "@/lib/db/schema";
+import { type Executor, getDb } from "@/lib/db";
+import { type Campaign, type Contact, campaigns, messages, type Template, templates } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { consentChecker } from "@/lib/services/consent/opt-outs";
-import { quietHoursDeferral } from "@/lib/services/messages/send";
+import { addMessageEvents } from "@/lib/services/messages/events";
+import { type QuietHoursContext, quietHoursDeferral, quietWindowOf } from "@/lib/services/messages/send";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
 import { listProviderRows } from "@/lib/services/providers/providers";
-import { timeZoneForPhone } from "@/lib/services/sms/quiet-hours";
+import { quietHoursNote, recipientZones } from "@/lib/services/sms/recipient-zone";
 import { countSegments, MAX_SMS_CHARACTERS } from "@/lib/services/sms/segments";
 import { missingVariables, renderTemplate } from "@/lib/services/templates/render";
 import { decorateEmail, unsubscribeUrl } from "@/lib/services/tracking/links";
 import { audienceWhere, streamAudience } from "./audience";
+import { insertMessagesBulk } from "./bulk-insert";
 import { atLocalWallTime } from "./local-time";
 
 type NewMessage = typeof messages.$inferInsert;
@@ -41,19 +36,61 @@ export function contactVariables(
   };
 }
 
-function rejected(base: NewMessage, reason: string, detail: string): NewMessage {
-  return { ...base, status: "rejected", error: `${reason}: ${detail}`, scheduledAt: null };
+export interface Built {
+  row: NewMessage;
+  /** Why the recipient's message waits for their morning (recorded on its event). */
+  quietHours?: Record<string, unknown>;
 }
 
-function buildRow(
+function rejected(base: NewMessage, reason: string, detail: string): Built {
+  return { row: { ...base, status: "rejected", error: `${reason}: ${detail}`, scheduledAt: null } };
+}
+
+/** The zones whose wall clock a local-time schedule follows for this contact. */
+function scheduleZones(contact: Pick<Contact, "phone" | "timezone">): string[] {
+  if (contact.phone) return recipientZones(contact.phone, contact.timezone).zones;
+  return [contact.timezone ?? "UTC"];
+}
+
+/**
+ * When one campaign recipient's message goes: send_at (optionally as the wall time
+ * in the recipient's zone), then quiet hours for marketing SMS. Null: now.
+ */
+export function recipientSchedule(
+  campaign: Pick<Campaign, "channel" | "category" | "sendAt" | "localTime">,
+  contact: Pick<Contact, "phone" | "timezone">,
+  to: string,
+  now: Date,
+  window: QuietHoursContext["window"],
+): { at: Date | null; quietHours?: Record<string, unknown> } {
+  let at: Date | null = campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : null;
+  if (campaign.localTime && campaign.sendAt) {
+    // Where a number spans several zones, the latest of their wall times: it is then that time or later everywhere.
+    const sendAt = campaign.sendAt;
+    const local = Math.max(...scheduleZones(contact).map((tz) => atLocalWallTime(sendAt, tz).getTime()));
+    at = local > now.getTime() ? new Date(local) : null;
+  }
+  const deferred = quietHoursDeferral(campaign.channel, campaign.category, to, at ?? now, {
+    contactTimeZone: contact.timezone,
+    window,
+  });
+  return deferred ? { at: deferred.until, quietHours: quietHoursNote(deferred) } : { at };
+}
+
+/** The campaign fields a recipient's message is built from. */
+export type CampaignShape = Pick<Campaign, "id" | "orgId" | "channel" | "category" | "sendAt" | "localTime">;
+
+/** One recipient's message row (or its rejection with the reason), exactly as launch writes it. */
+export function buildRow(
   organisation: string,
-  campaign: Campaign,
+  campaign: CampaignShape,
   template: Template,
   contact: Contact,
   consent: (a: string, c: string) => { ok: boolean; code?: string; reason?: string },
   price: { cost: number; currency: string } | null,
   now: Date,
-): NewMessage {
+  window: QuietHoursContext["window"],
+): Built {
   const id = randomUUID();
   const to = (campaign.channel === "email" ? contact.email : contact.phone) as string;
   const base: NewMessage = {
@@ -85,15 +122,8 @@ function buildRow(
   const missing = missingVariables(parts, variables);
   if (missing.length) return rejected(base, "missing_variables", missing.join(", "));
   const r = renderTemplate(parts, variables);
-  // Timing comes after consent: send_at (optionally as local wall time), then quiet hours.
-  let at: Date | null = campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : null;
-  if (campaign.localTime && campaign.sendAt) {
-    const tz = contact.timezone ?? (contact.phone ? timeZoneForPhone(contact.phone) : "UTC");
-    const local = atLocalWallTime(campaign.sendAt, tz);
-    at = local > now ? local : null;
-  }
-  const deferred = quietHoursDeferral(campaign.channel, campaign.category, to, at ?? now);
-  at = deferred ?? at;
+  // Timing comes after consent.
+  const { at, quietHours } = recipientSchedule(campaign, contact, to, now, window);
   const timing = { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at };
   if (campaign.channel === "sms") {
     const body = r.body ?? "";
@@ -101,13 +131,16 @@ function buildRow(
       return rejected(base, "message_too_long", `${[...body].length} characters`);
     const { segments, encoding } = countSegments(body);
     return {
-      ...base,
-      ...timing,
-      body,
-      segments,
-      encoding,
-      estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
-      currency: price?.currency ?? null,
+      quietHours,
+      row: {
+        ...base,
+        ...timing,
+        body,
+        segments,
+        encoding,
+        estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
+        currency: price?.currency ?? null,
+      },
     };
   }
   const tracked = decorateEmail({
@@ -119,37 +152,77 @@ function buildRow(
     text: r.text ?? null,
   });
   return {
-    ...base,
-    ...timing,
-    subject: r.subject ?? "",
-    html: tracked.html,
-    text: tracked.text,
-    headers: Object.keys(tracked.headers).length ? tracked.headers : null,
-    estimatedCost: price?.cost ?? null,
-    currency: price?.currency ?? null,
+    row: {
+      ...base,
+      ...timing,
+      subject: r.subject ?? "",
+      html: tracked.html,
+      text: tracked.text,
+      headers: Object.keys(tracked.headers).length ? tracked.headers : null,
+      estimatedCost: price?.cost ?? null,
+      currency: price?.currency ?? null,
+    },
   };
+}
+
+/** What every recipient's row of one campaign is built with: organisation name, price, clock, quiet window. */
+export async function freezeSetup(db: Executor, campaign: Campaign) {
+  const org = await getOrganisation(db, campaign.orgId);
+  const provider = (await listProviderRows(db, campaign.orgId, campaign.channel)).find((p) => p.enabled);
+  const price = provider ? { cost: provider.costPerUnit, currency: provider.currency } : null;
+  return { organisation: org.name, price, now: new Date(), window: quietWindowOf(org) };
+}
+export type FreezeSetup = Awaited<ReturnType<typeof freezeSetup>>;
+
+/** The consent verdicts for one page of contacts. */
+export function pageConsent(db: Executor, campaign: Campaign, page: Contact[]) {
+  const addresses = page.map((c) => (campaign.channel === "email" ? c.email : c.phone) as string);
+  return consentChecker(db, campaign.orgId, campaign.channel, addresses);
+}
+
+/** Writes one page of built rows and their events in bulk (a constant number of statements), on the caller's executor. */
+export async function writeBuiltRows(tx: Executor, campaign: Campaign, built: Built[]): Promise<void> {
+  const notes = new Map(built.flatMap((b) => (b.quietHours && b.row.id ? [[b.row.id, b.quietHours]] : [])));
+  const inserted = await insertMessagesBulk(
+    tx,
+    built.map((b) => b.row),
+  );
+  await addMessageEvents(
+    tx,
+    inserted.map((m) => ({
+      orgId: campaign.orgId,
+      messageId: m.id,
+      type: m.status,
+      data:
+        m.status === "rejected"
+          ? { reason: m.error }
+          : { campaign_id: campaign.id, ...(notes.has(m.id) ? { quiet_hours: notes.get(m.id) } : {}) },
+    })),
+  );
+}
+
+/** The campaign's template row, or a 422 naming what is missing. */
+export async function campaignTemplate(db: Executor, templateId: string | null): Promise<Template> {
+  if (!templateId) throw new AppError("template_missing", "The campaign has no template", undefined, 422);
+  const [template] = await db.select().from(templates).where(eq(templates.id, templateId));
+  if (!template)
+    throw new AppError("template_missing", "The campaign's template was deleted", undefined, 422);
+  return template;
 }
 
 /**
  * Freezes the audience into one message row per recipient, rendered for that
- * recipient, a page at a time (flat memory). The unique (campaign, contact)
+ * recipient, a page at a time (flat memory), each page in one multi-row insert
+ * with its events in bulk. The unique (campaign, contact)
  * constraint makes a re-run after a crash add only the rows still missing.
  * Opted-out and suppressed recipients become `rejected` rows with the reason.
  */
-export async function freezeAudience(campaignId: string, pageSize = 1000): Promise<{ targeted: number }> {
+export async function freezeAudience(campaignId: string, pageSize = 2000): Promise<{ targeted: number }> {
   const db = await getDb();
   const [campaign] = await db.select().from(campaigns).where(eq(campaigns.id, campaignId));
   if (!campaign) throw AppError.notFound("Campaign");
-  if (!campaign.templateId)
-    throw new AppError("template_missing", "The campaign has no template", undefined, 422);
-  const { templates } = await import("@/lib/db/schema");
-  const [template] = await db.select().from(templates).where(eq(templates.id, campaign.templateId));
-  if (!template)
-    throw new AppError("template_missing", "The campaign's template was deleted", undefined, 422);
-  const org = await getOrganisation(db, campaign.orgId);
-  const provider = (await listProviderRows(db, campaign.orgId, campaign.channel)).find((p) => p.enabled);
-  const price = provider ? { cost: provider.costPerUnit, currency: provider.currency } : null;
-  const now = new Date();
+  const template = await campaignTemplate(db, campaign.templateId);
+  const { organisation, price, now, window } = await freezeSetup(db, campaign);
   for await (const page of streamAudience(
     db,
     campaign.orgId,
@@ -157,26 +230,9 @@ export async function freezeAudience(campaignId: string, pageSize = 1000): Promi
     campaign.audience,
     pageSize,
   )) {
-    const addresses = page.map((c) => (campaign.channel === "email" ? c.email : c.phone) as string);
-    const consent = await consentChecker(db, campaign.orgId, campaign.channel, addresses);
-    const rows = page.map((c) => buildRow(org.name, campaign, template, c, consent, price, now));
-    await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(messages)
-        .values(rows)
-        .onConflictDoNothing()
-        .returning({ id: messages.id, status: messages.status, error: messages.error });
-      if (inserted.length) {
-        await tx.insert(messageEvents).values(
-          inserted.map((m) => ({
-            orgId: campaign.orgId,
-            messageId: m.id,
-            type: m.status,
-            data: m.status === "rejected" ? { reason: m.error } : { campaign_id: campaign.id },
-          })),
-        );
-      }
-    });
+    const consent = await pageConsent(db, campaign, page);
+    const built = page.map((c) => buildRow(organisation, campaign, template, c, consent, price, now, window));
+    await db.transaction((tx) => writeBuiltRows(tx, campaign, built));
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

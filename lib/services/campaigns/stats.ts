@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { type Campaign, messageEvents, messages } from "@/lib/db/schema";
 import type { CampaignStats } from "@/lib/validation/campaigns";
+import { countWaiting, variantStats } from "./ab";
 
 /** Live counters of a campaign, computed from its messages and their events. */
 export async function campaignStats(db: Executor, c: Campaign): Promise<CampaignStats> {
@@ -33,10 +34,8 @@ export async function campaignStats(db: Executor, c: Campaign): Promise<Campaign
     )
     .groupBy(messageEvents.type);
   const eng = (t: string) => engagement.find((e) => e.type === t)?.n ?? 0;
-  const targeted = Math.max(
-    c.targeted,
-    byStatus.reduce((n, r) => n + r.n, 0),
-  );
+  const held = c.variants?.length ? await countWaiting(db, c.id) : 0;
+  const targeted = Math.max(c.targeted, byStatus.reduce((n, r) => n + r.n, 0) + held);
   const waiting = count("queued", "scheduled", "sending");
   return {
     targeted,
@@ -54,9 +53,11 @@ export async function campaignStats(db: Executor, c: Campaign): Promise<Campaign
     in_flight_at_crash: c.inFlightAtCrash,
     cancelled: count("cancelled"),
     progress: targeted
-      ? Number(((targeted - waiting) / targeted).toFixed(4))
+      ? Number(((targeted - waiting - held) / targeted).toFixed(4))
       : c.status === "completed"
         ? 1
         : 0,
+    waiting: held,
+    variants: await variantStats(db, c),
   };
 }

@@ -7,6 +7,7 @@ import { keyset, toPage } from "@/lib/pagination";
 import { recordAudit } from "@/lib/services/audit/record";
 import type { Ctx } from "@/lib/services/context";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
+import { emitOutgoingEvent } from "@/lib/services/outgoing-webhooks/outbox";
 import { normalizePhone } from "@/lib/services/sms/phone";
 import type { OptOutBody, OptOutQuery } from "@/lib/validation/consent";
 import { emailSchema } from "@/lib/validation/users";
@@ -129,6 +130,15 @@ export async function optOut({
     resourceId: row.id,
     changes: { address, channel: input.channel, category, source },
   });
+  await emitOutgoingEvent(db, ctx.orgId, "opt_out.created", {
+    id: row.id,
+    address,
+    channel: input.channel,
+    category,
+    reason: row.reason,
+    source,
+    created_at: row.createdAt.toISOString(),
+  });
   return row;
 }
 
@@ -169,6 +179,14 @@ export async function optIn({
       removed: removed.length,
     },
   });
+  if (removed.length)
+    await emitOutgoingEvent(db, ctx.orgId, "opt_out.removed", {
+      address,
+      channel: input.channel,
+      category: input.category ?? null,
+      source,
+      removed: removed.length,
+    });
   return { address, channel: input.channel, removed: removed.length };
 }
 

@@ -3,16 +3,22 @@ import { isAppError } from "@/lib/errors";
 import { normalizePhone } from "@/lib/services/sms/phone";
 import { canonicalLocale, canonicalTimeZone } from "@/lib/validation/contacts";
 import { emailSchema } from "@/lib/validation/users";
+import {
+  type ColumnMapping,
+  defaultTarget,
+  type FieldTarget,
+  isColumnTarget,
+  type ResolvedColumn,
+  resolveColumn,
+} from "./column-mapping";
 
-// One CSV record at a time: the header decides what each column means, each
-// data record becomes a contact or a list of {field, reason} errors.
-
-const STANDARD = ["email", "phone", "name", "timezone", "locale"] as const;
-type Standard = (typeof STANDARD)[number];
+// One CSV record at a time: the header (and the import's column mapping, if any)
+// decides what each column means, each data record becomes a contact or a list of
+// {field, reason} errors.
 
 export interface Header {
-  /** Per column: a standard field, an attribute name, or null (a column without a name, ignored). */
-  columns: ({ kind: "standard"; name: Standard } | { kind: "attribute"; name: string } | null)[];
+  /** Per column: a field, an attribute name, or null (ignored: no name, or mapped to "ignore"). */
+  columns: ResolvedColumn[];
   /** The field a row without email and phone is reported against. */
   identifier: "email" | "phone";
 }
@@ -26,46 +32,88 @@ export interface ContactValues {
   attributes: Record<string, string>;
 }
 
+type FieldError = Omit<ImportRowError, "row">;
+
 export type RowResult =
   | { kind: "blank" }
-  | { kind: "invalid"; errors: Omit<ImportRowError, "row">[] }
-  | { kind: "valid"; values: ContactValues };
+  | { kind: "invalid"; errors: FieldError[] }
+  /** warnings: a bad email or phone dropped from a row kept by its other identifier. */
+  | { kind: "valid"; values: ContactValues; warnings: FieldError[] };
 
-/** Reads the header record: standard columns match case-insensitively, any other named column is an attribute. */
-export function parseHeader(record: string[]): Header | { error: string } {
-  const seen = new Set<string>();
+const label = (c: string) => (c.length > 40 ? `${c.slice(0, 40)}…` : c);
+
+/**
+ * Reads the header record. Without a mapping the SPEC §6 columns match in any
+ * letter case (first_name / last_name too) and any other named column is an
+ * attribute; a mapping overrides the columns it names.
+ */
+export function parseHeader(
+  record: string[],
+  mapping?: Readonly<Record<string, string>> | null,
+): Header | { error: string } {
+  const names = record.map((raw) => raw.trim());
+  const targets: ColumnMapping = {};
+  for (const [column, target] of Object.entries(mapping ?? {})) {
+    if (!names.includes(column)) {
+      return { error: `The mapping names the column "${label(column)}", which the header does not have` };
+    }
+    if (!isColumnTarget(target)) {
+      return {
+        error: `The mapping gives the column "${label(column)}" an unknown target "${label(target)}"`,
+      };
+    }
+    targets[column] = target;
+  }
+  const byKey = new Map<string, string>();
   const columns: Header["columns"] = [];
-  for (const raw of record) {
-    const name = raw.trim();
+  for (const name of names) {
+    if (name.includes("\u0000")) return { error: "The header row contains a NUL character" };
     if (name === "") {
       columns.push(null);
       continue;
     }
-    const lower = name.toLowerCase();
-    const standard = (STANDARD as readonly string[]).includes(lower) ? (lower as Standard) : null;
-    const key = standard ?? `attr:${name}`;
-    if (seen.has(key)) return { error: `The header has the column "${name}" twice` };
-    seen.add(key);
-    columns.push(standard ? { kind: "standard", name: standard } : { kind: "attribute", name });
+    const column = resolveColumn(name, targets[name] ?? defaultTarget(name));
+    columns.push(column);
+    if (!column) continue;
+    const key = column.kind === "field" ? column.name : `attr:${column.name}`;
+    const first = byKey.get(key);
+    if (first === name) return { error: `The header has the column "${label(name)}" twice` };
+    if (first !== undefined) {
+      const what = column.kind === "field" ? column.name : `the attribute "${label(column.name)}"`;
+      return { error: `The columns "${label(first)}" and "${label(name)}" both map to ${what}` };
+    }
+    byKey.set(key, name);
   }
-  const has = (n: Standard) => columns.some((c) => c?.kind === "standard" && c.name === n);
+  const has = (n: FieldTarget) => byKey.has(n);
   if (!has("email") && !has("phone")) {
-    const found = record
-      .map((c) => c.trim())
-      .filter(Boolean)
-      .map((c) => (c.length > 40 ? `${c.slice(0, 40)}…` : c));
+    const found = names.filter(Boolean).map(label);
     const list = found.length > 10 ? `${found.slice(0, 10).join(", ")}, …` : found.join(", ");
-    return { error: `The header row needs an "email" or a "phone" column (found: ${list || "none"})` };
+    return mapping
+      ? { error: `The mapping needs a column for email or phone (columns: ${list || "none"})` }
+      : { error: `The header row needs an "email" or a "phone" column (found: ${list || "none"})` };
   }
   return { columns, identifier: has("email") ? "email" : "phone" };
 }
 
 const shown = (v: string) => JSON.stringify(v.length > 80 ? `${v.slice(0, 80)}…` : v);
 
-/** Validates and normalises one data record (email lowercased, phone to E.164 in the organisation's region). */
+const KEPT = "; the row was imported without it";
+
+/**
+ * Validates and normalises one data record (email lowercased, phone to E.164 in
+ * the organisation's region). A bad email or phone does not lose a row whose
+ * other identifier is good: the row is kept without it and the bad field comes
+ * back as a warning. Any other bad field fails the row.
+ */
 export function validateRow(record: string[], header: Header, defaultRegion: string): RowResult {
   if (record.every((f) => f.trim() === "")) return { kind: "blank" };
-  const errors: Omit<ImportRowError, "row">[] = [];
+  const errors: FieldError[] = [];
+  // A bad email or phone, in errors too: dropped rather than failing the row when the other is good.
+  const identifierErrors = new Set<FieldError>();
+  const idError = (e: FieldError) => {
+    identifierErrors.add(e);
+    errors.push(e);
+  };
   const extra = record.slice(header.columns.length).filter((f) => f.trim() !== "");
   if (extra.length) {
     errors.push({
@@ -81,31 +129,46 @@ export function validateRow(record: string[], header: Header, defaultRegion: str
     locale: null,
     attributes: {},
   };
+  let first = "";
+  let last = "";
+  let rawId = false;
   header.columns.forEach((column, i) => {
     const value = (record[i] ?? "").trim();
     if (!column || value === "") return;
+    // Postgres text cannot hold NUL: the row is refused rather than failing the whole import.
+    if (value.includes("\u0000")) {
+      errors.push({ field: column.name, reason: "must not contain NUL characters" });
+      return;
+    }
     if (column.kind === "attribute") {
       values.attributes[column.name] = value;
       return;
     }
     switch (column.name) {
       case "email": {
+        rawId = true;
         const parsed = emailSchema.safeParse(value);
         if (parsed.success) values.email = parsed.data;
-        else errors.push({ field: "email", reason: `${shown(value)} is not a valid email address` });
+        else idError({ field: "email", reason: `${shown(value)} is not a valid email address` });
         return;
       }
       case "phone":
+        rawId = true;
         try {
           values.phone = normalizePhone(value, defaultRegion, "phone");
         } catch (e) {
           if (!isAppError(e)) throw e;
-          errors.push({ field: "phone", reason: `${shown(value)} is not a valid phone number` });
+          idError({ field: "phone", reason: `${shown(value)} is not a valid phone number` });
         }
         return;
       case "name":
-        if (value.length > 200) errors.push({ field: "name", reason: "is longer than 200 characters" });
-        else values.name = value;
+        values.name = value;
+        return;
+      case "first_name":
+        first = value;
+        return;
+      case "last_name":
+        last = value;
         return;
       case "timezone": {
         const tz = canonicalTimeZone(value);
@@ -125,12 +188,21 @@ export function validateRow(record: string[], header: Header, defaultRegion: str
       }
     }
   });
-  const rawId = header.columns.some(
-    (c, i) =>
-      c?.kind === "standard" && (c.name === "email" || c.name === "phone") && (record[i] ?? "").trim() !== "",
-  );
+  // A name column wins; otherwise first and last name, joined with a space.
+  values.name ??= [first, last].filter(Boolean).join(" ") || null;
+  if (values.name && values.name.length > 200) {
+    errors.push({ field: "name", reason: "is longer than 200 characters" });
+  }
   if (!rawId) errors.push({ field: header.identifier, reason: "the row has neither an email nor a phone" });
-  return errors.length ? { kind: "invalid", errors } : { kind: "valid", values };
+  const kept = values.email !== null || values.phone !== null;
+  if (!kept || errors.some((e) => !identifierErrors.has(e))) {
+    return { kind: "invalid", errors };
+  }
+  return {
+    kind: "valid",
+    values,
+    warnings: errors.map((e) => ({ field: e.field, reason: `${e.reason}${KEPT}` })),
+  };
 }
 
 /** The keys a contact is matched by: its email and its phone. */

@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
-import { and, eq, getTableColumns, inArray, sql } from "drizzle-orm";
+import { parse as parseSync } from "csv-parse/sync";
+import { and, asc, eq, getTableColumns, gt, inArray, sql } from "drizzle-orm";
 import { requirePermission } from "@/lib/auth/permissions";
+import { restoreFormula } from "@/lib/csv";
 import { type Executor, getDb } from "@/lib/db";
 import {
   type ContactImport,
+  contactImportErrors,
   contactImports,
   contacts,
   type ImportRowError,
@@ -18,6 +21,7 @@ import { log } from "@/lib/logger";
 import { recordAudit } from "@/lib/services/audit/record";
 import { type Ctx, systemCtx } from "@/lib/services/context";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
+import type { ColumnMapping } from "./column-mapping";
 import { type ContactValues, type Header, KeyIndex, keysOf, parseHeader, validateRow } from "./csv-rows";
 import { getListInOrg } from "./lists";
 
@@ -25,8 +29,10 @@ import { getListInOrg } from "./lists";
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
 /** Records per transaction: contacts upserted in one multi-row INSERT … ON CONFLICT, then progress saved. */
 export const IMPORT_BATCH = 500;
-/** Errors kept for the report; the `failed` counter still counts every bad row. */
-export const MAX_IMPORT_ERRORS = 1000;
+/** Errors kept for the downloadable report; error_count and `failed` still count every one. */
+export const MAX_IMPORT_ERRORS = 100_000;
+/** Errors the status answer carries (the first ones found); the report has the rest. */
+export const SHOWN_IMPORT_ERRORS = 50;
 /** Bytes of the stored file read per query, so memory stays flat however large the file. */
 const READ_CHUNK = 1 << 20;
 
@@ -47,15 +53,18 @@ export async function createImport({
   content,
   filename,
   listId,
+  mapping = null,
 }: {
   ctx: Ctx;
   content: Buffer;
   filename: string | null;
   listId: string | null;
+  mapping?: ColumnMapping | null;
 }): Promise<Omit<ContactImport, "content">> {
   requirePermission(ctx, "content:write");
   if (content.length === 0) throw AppError.validation([{ field: "file", message: "is empty" }]);
   if (content.length > MAX_IMPORT_BYTES) throw tooLarge();
+  if (mapping) checkMapping(content, mapping);
   const db = await getDb();
   const row = await db.transaction(async (tx) => {
     if (listId) {
@@ -75,6 +84,7 @@ export async function createImport({
         listId,
         filename,
         content,
+        mapping,
         totalBytes: content.length,
         createdByUserId: ctx.actor.type === "user" ? ctx.actor.id : null,
       })
@@ -84,7 +94,7 @@ export async function createImport({
       action: "contact_import.created",
       resourceType: "contact_import",
       resourceId: created.id,
-      changes: { filename, bytes: content.length, list_id: listId },
+      changes: { filename, bytes: content.length, list_id: listId, mapping },
     });
     return created;
   });
@@ -97,6 +107,29 @@ export async function createImport({
     },
   ]);
   return row;
+}
+
+/**
+ * A mapping is checked against the file's header at upload, so a typo is a 400
+ * now rather than a failed import later. The header is read from the first
+ * megabyte; a file whose header csv-parse cannot read is left to the import to report.
+ */
+function checkMapping(content: Buffer, mapping: ColumnMapping): void {
+  let header: string[] | undefined;
+  try {
+    [header] = parseSync(content.subarray(0, READ_CHUNK), {
+      bom: true,
+      to: 1,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+    }) as string[][];
+  } catch {
+    return;
+  }
+  if (!header) return;
+  const h = parseHeader(header, mapping);
+  if ("error" in h) throw AppError.validation([{ field: "mapping", message: h.error }]);
 }
 
 /** An import's status and counters (never the stored file). */
@@ -140,11 +173,38 @@ interface Progress {
   processed: number;
   imported: number;
   failed: number;
+  /** The first SHOWN_IMPORT_ERRORS errors, for the status answer. */
   errors: ImportRowError[];
+  /** Every error found. */
+  errorCount: number;
+  /** Errors found since the last save, each with its place in the report. */
+  unsaved: (ImportRowError & { seq: number })[];
 }
 
+const newProgress = (): Progress => ({
+  processed: 0,
+  imported: 0,
+  failed: 0,
+  errors: [],
+  errorCount: 0,
+  unsaved: [],
+});
+
 function addError(p: Progress, e: ImportRowError): void {
-  if (p.errors.length < MAX_IMPORT_ERRORS) p.errors.push(e);
+  if (p.errors.length < SHOWN_IMPORT_ERRORS) p.errors.push(e);
+  if (p.errorCount < MAX_IMPORT_ERRORS) p.unsaved.push({ seq: p.errorCount, ...e });
+  p.errorCount++;
+}
+
+/** Writes the errors found since the last save in one statement (in the caller's transaction). */
+async function saveErrors(tx: Executor, imp: Pick<ContactImport, "id" | "orgId">, p: Progress) {
+  if (p.unsaved.length === 0) return;
+  const rows = JSON.stringify(p.unsaved);
+  p.unsaved = [];
+  await tx.execute(sql`
+    insert into ${contactImportErrors} (import_id, seq, org_id, row, field, reason)
+    select ${imp.id}::uuid, r.seq, ${imp.orgId}::uuid, r.row, r.field, r.reason
+    from jsonb_to_recordset(${rows}::jsonb) as r(seq int, row int, field text, reason text)`);
 }
 
 /** Later non-empty values win; attributes merge. */
@@ -243,6 +303,7 @@ async function finish(
   p: Progress,
 ): Promise<ImportSummary> {
   await db.transaction(async (tx) => {
+    await saveErrors(tx, imp, p);
     await tx
       .update(contactImports)
       .set({
@@ -251,6 +312,7 @@ async function finish(
         imported: p.imported,
         failed: p.failed,
         errors: p.errors,
+        errorCount: p.errorCount,
         ...(status === "completed" ? { processedBytes: imp.totalBytes } : {}),
         finishedAt: new Date(),
         // The file has served its purpose; personal data is not kept twice.
@@ -261,7 +323,7 @@ async function finish(
       action: `contact_import.${status}`,
       resourceType: "contact_import",
       resourceId: imp.id,
-      changes: { processed: p.processed, imported: p.imported, failed: p.failed },
+      changes: { processed: p.processed, imported: p.imported, failed: p.failed, errors: p.errorCount },
     });
   });
   return { status, processed: p.processed, imported: p.imported, failed: p.failed };
@@ -287,21 +349,26 @@ export async function runImport(
     return { status: imp.status, processed: imp.processed, imported: imp.imported, failed: imp.failed };
   }
   const { defaultRegion } = await getOrganisation(db, imp.orgId);
-  await db
-    .update(contactImports)
-    .set({
-      status: "running",
-      startedAt: new Date(),
-      finishedAt: null,
-      processed: 0,
-      imported: 0,
-      failed: 0,
-      processedBytes: 0,
-      errors: [],
-    })
-    .where(eq(contactImports.id, importId));
+  await db.transaction(async (tx) => {
+    // A re-run starts from the first record: the errors of an earlier run go with its counters.
+    await tx.delete(contactImportErrors).where(eq(contactImportErrors.importId, importId));
+    await tx
+      .update(contactImports)
+      .set({
+        status: "running",
+        startedAt: new Date(),
+        finishedAt: null,
+        processed: 0,
+        imported: 0,
+        failed: 0,
+        processedBytes: 0,
+        errors: [],
+        errorCount: 0,
+      })
+      .where(eq(contactImports.id, importId));
+  });
 
-  const p: Progress = { processed: 0, imported: 0, failed: 0, errors: [] };
+  const p = newProgress();
   const keys = new KeyIndex();
   let header: Header | undefined;
   let row = 0;
@@ -317,6 +384,8 @@ export async function runImport(
     skip_empty_lines: true,
     // A record csv-parse cannot read (e.g. a quote never closed) is reported as that row's error.
     skip_records_with_error: true,
+    // Our own exports write `'+44…` for `+44…` (lib/csv.ts); read such a cell back as it was.
+    cast: (value) => restoreFormula(value),
   });
   const unreadable: ImportRowError[] = [];
   parser.on("skip", (e: CsvError) => {
@@ -344,13 +413,15 @@ export async function runImport(
     pending = 0;
     await db.transaction(async (tx) => {
       if (rows.length) p.imported += await upsertBatch(tx, imp, rows, p);
+      await saveErrors(tx, imp, p);
       await tx
         .update(contactImports)
         .set({
           processed: p.processed,
           imported: p.imported,
           failed: p.failed,
-          // The kept errors only grow, up to the cap: rewrite them only when some were added.
+          errorCount: p.errorCount,
+          // The shown errors only grow, up to their cap: rewrite them only when some were added.
           ...(p.errors.length !== savedErrors ? { errors: p.errors } : {}),
           processedBytes: Math.min(parser.info.bytes, imp.totalBytes),
         })
@@ -370,7 +441,7 @@ export async function runImport(
     }>) {
       takeUnreadable();
       if (!header) {
-        const h = parseHeader(record);
+        const h = parseHeader(record, imp.mapping);
         if ("error" in h) {
           source.destroy();
           addError(p, { row: 0, field: "file", reason: h.error });
@@ -396,6 +467,7 @@ export async function runImport(
           addError(p, { row, field: dup.field, reason: `duplicate of row ${dup.first} (same ${dup.field})` });
         } else {
           for (const k of ks) keys.add(k.key, row);
+          for (const w of result.warnings) addError(p, { row, ...w });
           batch.push({ row, values: result.values });
         }
       }
@@ -421,19 +493,74 @@ export async function runImport(
 export async function failImport(importId: string, error: string): Promise<void> {
   log.error("contact import failed", { importId, error });
   const db = await getDb();
-  await db
-    .update(contactImports)
-    .set({
-      status: "failed",
-      finishedAt: new Date(),
-      content: null,
-      errors: sql`${contactImports.errors} || ${JSON.stringify([
-        {
-          row: 0,
-          field: "file",
-          reason: "The import stopped after an internal error; please upload the file again",
-        },
-      ])}::jsonb`,
-    })
-    .where(and(eq(contactImports.id, importId), inArray(contactImports.status, ["pending", "running"])));
+  const e: ImportRowError = {
+    row: 0,
+    field: "file",
+    reason: "The import stopped after an internal error; please upload the file again",
+  };
+  await db.transaction(async (tx) => {
+    const [imp] = await tx
+      .update(contactImports)
+      .set({
+        status: "failed",
+        finishedAt: new Date(),
+        content: null,
+        errors: sql`${contactImports.errors} || ${JSON.stringify([e])}::jsonb`,
+        errorCount: sql`${contactImports.errorCount} + 1`,
+      })
+      .where(and(eq(contactImports.id, importId), inArray(contactImports.status, ["pending", "running"])))
+      .returning({ orgId: contactImports.orgId });
+    if (!imp) return;
+    await tx.execute(sql`
+      insert into ${contactImportErrors} (import_id, seq, org_id, row, field, reason)
+      select ${importId}::uuid, coalesce(max(seq) + 1, 0), ${imp.orgId}::uuid, ${e.row}, ${e.field}, ${e.reason}
+      from ${contactImportErrors} where import_id = ${importId}::uuid`);
+  });
+}
+
+const REPORT_PAGE = 5000;
+
+/**
+ * The import's error report as CSV rows (header `row,field,reason`), every
+ * stored error in the order found, read a page at a time; cells are
+ * formula-escaped. Checks the import first (404 before any byte is streamed).
+ */
+export async function importErrorReport({ ctx, id }: { ctx: Ctx; id: string }) {
+  const imp = await getImport({ ctx, id });
+  const db = await getDb();
+  async function* rows(): AsyncGenerator<string[]> {
+    yield ["row", "field", "reason"];
+    let after = -1;
+    let any = false;
+    for (;;) {
+      const page = await db
+        .select({
+          seq: contactImportErrors.seq,
+          row: contactImportErrors.row,
+          field: contactImportErrors.field,
+          reason: contactImportErrors.reason,
+        })
+        .from(contactImportErrors)
+        .where(
+          and(
+            eq(contactImportErrors.importId, imp.id),
+            eq(contactImportErrors.orgId, ctx.orgId),
+            gt(contactImportErrors.seq, after),
+          ),
+        )
+        .orderBy(asc(contactImportErrors.seq))
+        .limit(REPORT_PAGE);
+      for (const e of page) yield csvRow(e);
+      any ||= page.length > 0;
+      if (page.length < REPORT_PAGE) break;
+      after = page[page.length - 1]?.seq ?? after;
+    }
+    // Imports from before the report table kept their errors on the import row only.
+    if (!any) for (const e of imp.errors) yield csvRow(e);
+  }
+  return { import: imp, rows: rows() };
+}
+
+function csvRow(e: ImportRowError): string[] {
+  return [String(e.row), e.field, e.reason];
 }

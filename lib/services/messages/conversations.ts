@@ -103,7 +103,8 @@ export async function listConversations({
       ),
     )
     .groupBy(counterpart)
-    .having(after)
+    // A conversation is a number that has written to us: one-way sends (campaigns, OTPs) are not threads.
+    .having(and(sql`count(*) filter (where ${messages.direction} = 'inbound') > 0`, after))
     .orderBy(desc(lastAt), desc(counterpart))
     .limit(input.limit + 1);
 

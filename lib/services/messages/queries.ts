@@ -1,10 +1,11 @@
-import { and, asc, eq, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gte, ilike, inArray, lte } from "drizzle-orm";
 import { requirePermission } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db";
 import { messageAttempts, messageEvents, messages, outbox } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { keyset, toPage } from "@/lib/pagination";
 import type { Ctx } from "@/lib/services/context";
+import { previewHtml } from "@/lib/services/tracking/preview";
 import type { MessageQuery } from "@/lib/validation/messages";
 
 /** The message log, newest first, with filters and cursor paging. */
@@ -19,9 +20,10 @@ export async function listMessages({ ctx, input }: { ctx: Ctx; input: MessageQue
       and(
         eq(messages.orgId, ctx.orgId),
         input.channel ? eq(messages.channel, input.channel) : undefined,
-        input.status ? eq(messages.status, input.status) : undefined,
+        input.status?.length ? inArray(messages.status, input.status) : undefined,
         input.campaign_id ? eq(messages.campaignId, input.campaign_id) : undefined,
-        input.to ? eq(messages.to, input.to.toLowerCase()) : undefined,
+        // A part of the address or number, as people search ("@acme.com", "5550142"); LIKE wildcards are literal.
+        input.to ? ilike(messages.to, `%${input.to.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
         input.since ? gte(messages.createdAt, input.since) : undefined,
         input.until ? lte(messages.createdAt, input.until) : undefined,
         page.where,
@@ -88,7 +90,8 @@ export async function listOutbox({
       to: o.to,
       from: o.from,
       subject: o.subject,
-      html: o.html,
+      // Rendered by the Outbox page: no open pixel, direct links (viewing is not opening).
+      html: previewHtml(o.html),
       text: o.text,
       body: o.body,
       headers: o.headers,

@@ -6,11 +6,18 @@ import { type Message, messages, type Template } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { emit } from "@/lib/jobs/emit";
 import { assertConsent, type ConsentVerdict, consentChecker } from "@/lib/services/consent/opt-outs";
+import { contactTimeZonesByPhone } from "@/lib/services/contacts/time-zones";
 import type { Ctx } from "@/lib/services/context";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
 import { listProviderRows } from "@/lib/services/providers/providers";
 import { normalizePhone } from "@/lib/services/sms/phone";
-import { nextAllowedSendTime, timeZoneForPhone } from "@/lib/services/sms/quiet-hours";
+import {
+  type QuietHoursVerdict,
+  type QuietWindow,
+  quietHoursNote,
+  quietHoursVerdict,
+  recipientZones,
+} from "@/lib/services/sms/recipient-zone";
 import { assertSmsLength, countSegments } from "@/lib/services/sms/segments";
 import { assertNoMissingVariables, renderTemplate } from "@/lib/services/templates/render";
 import { getTemplateInOrg } from "@/lib/services/templates/templates";
@@ -72,41 +79,64 @@ function when(sendAt: string | undefined, now: Date): Date | null {
   return d.getTime() > now.getTime() ? d : null;
 }
 
-/** Marketing SMS waits out the recipient's quiet hours (21:00–08:00 local): deferred, never dropped. */
+/** Where the recipient lives and the organisation's quiet-hours window, for marketing SMS. */
+export interface QuietHoursContext {
+  /** The recipient contact's own IANA zone, when the number belongs to a contact that has one. */
+  contactTimeZone?: string | null;
+  window: QuietWindow;
+}
+
+/**
+ * Marketing SMS waits out the recipient's quiet hours (the organisation's window,
+ * default 21:00–08:00, in the recipient's zone: the contact's, else the number's
+ * area, else its country): deferred, never dropped. Answers the verdict when the
+ * message must wait, null when it may go at `at`.
+ */
 export function quietHoursDeferral(
   channel: "email" | "sms",
   category: string,
   to: string,
   at: Date,
-): Date | null {
+  quiet: QuietHoursContext,
+): QuietHoursVerdict | null {
   if (channel !== "sms" || category !== "marketing") return null;
-  const allowed = nextAllowedSendTime({ now: at, timeZone: timeZoneForPhone(to) });
-  return allowed.getTime() > at.getTime() ? allowed : null;
+  const verdict = quietHoursVerdict(at, recipientZones(to, quiet.contactTimeZone), quiet.window);
+  return verdict.until ? verdict : null;
 }
 
-async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<Message[]> {
+/** The organisation's quiet-hours window. */
+export function quietWindowOf(org: { quietHoursStart: string; quietHoursEnd: string }): QuietWindow {
+  return { start: org.quietHoursStart, end: org.quietHoursEnd };
+}
+
+interface Prepared {
+  row: NewMessage;
+  /** Why the message waits for the recipient's morning, recorded on its first event. */
+  quietHours?: Record<string, unknown>;
+}
+
+async function insertMessages(tx: Tx, prepared: Prepared[]): Promise<Message[]> {
   const out: Message[] = [];
-  for (let i = 0; i < rows.length; i += 500)
+  for (let i = 0; i < prepared.length; i += 500)
     out.push(
       ...(await tx
         .insert(messages)
-        .values(rows.slice(i, i + 500))
+        .values(prepared.slice(i, i + 500).map((p) => p.row))
         .returning()),
     );
-  for (const m of out) {
+  for (const [i, m] of out.entries()) {
+    const quietHours = prepared[i]?.quietHours;
     await addMessageEvent(
       tx,
       m.orgId,
       m.id,
       m.status,
-      m.scheduledAt ? { scheduled_at: m.scheduledAt.toISOString() } : undefined,
+      m.scheduledAt
+        ? { scheduled_at: m.scheduledAt.toISOString(), ...(quietHours ? { quiet_hours: quietHours } : {}) }
+        : undefined,
     );
   }
   return out;
-}
-
-interface Prepared {
-  row: NewMessage;
 }
 
 function scheduleFields(
@@ -115,11 +145,15 @@ function scheduleFields(
   to: string,
   sendAt: string | undefined,
   now: Date,
+  quiet?: QuietHoursContext,
 ) {
   const scheduled = when(sendAt, now);
-  const deferred = quietHoursDeferral(channel, category, to, scheduled ?? now);
-  const at = deferred ?? scheduled;
-  return { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at };
+  const deferred = quiet ? quietHoursDeferral(channel, category, to, scheduled ?? now, quiet) : null;
+  const at = deferred?.until ?? scheduled;
+  return {
+    fields: { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at },
+    quietHours: deferred ? quietHoursNote(deferred) : undefined,
+  };
 }
 
 async function prepareEmail(
@@ -132,8 +166,16 @@ async function prepareEmail(
   field = "to",
 ): Promise<Prepared> {
   const category = input.category ?? template?.category ?? "transactional";
-  // Consent comes before anything else: rendering, quiet hours, schedule.
+  // Consent comes before anything else: rendering, quiet hours, schedule. Every
+  // recipient passes it: a bcc is as much a recipient as the to.
   assertConsent(consent(input.to, category), field);
+  for (const [list, addresses] of [
+    ["cc", input.cc],
+    ["bcc", input.bcc],
+  ] as const) {
+    for (const [i, address] of (addresses ?? []).entries())
+      assertConsent(consent(address, category), `${list}.${i}`);
+  }
   let content = { subject: input.subject ?? "", html: input.html ?? null, text: input.text ?? null };
   const variables = input.variables ?? {};
   // Inline content given with variables is a one-off template: rendered the same way, holes refused.
@@ -173,7 +215,7 @@ async function prepareEmail(
       metadata: input.metadata ?? null,
       estimatedCost: costPerUnit?.cost ?? null,
       currency: costPerUnit?.currency ?? null,
-      ...scheduleFields("email", category, input.to, input.send_at, now),
+      ...scheduleFields("email", category, input.to, input.send_at, now).fields,
     },
   };
 }
@@ -186,6 +228,7 @@ async function prepareSms(
   region: string,
   now: Date,
   consent: Consent,
+  quiet: (to: string) => QuietHoursContext,
   field = "to",
 ): Promise<Prepared> {
   const to = normalizePhone(input.to, region, field);
@@ -200,7 +243,9 @@ async function prepareSms(
   }
   assertSmsLength(body, template ? "template_id" : "message");
   const { segments, encoding } = countSegments(body);
+  const schedule = scheduleFields("sms", category, to, input.send_at, now, quiet(to));
   return {
+    quietHours: schedule.quietHours,
     row: {
       orgId: ctx.orgId,
       channel: "sms",
@@ -216,7 +261,7 @@ async function prepareSms(
       metadata: input.metadata ?? null,
       estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
       currency: price?.currency ?? null,
-      ...scheduleFields("sms", category, to, input.send_at, now),
+      ...schedule.fields,
     },
   };
 }
@@ -231,10 +276,13 @@ export async function sendEmail({
   ctx,
   input,
   idempotencyKey,
+  resentFrom,
 }: {
   ctx: Ctx;
   input: EmailSend;
   idempotencyKey?: string | null;
+  /** The failed message this one resends (lib/services/messages/resend.ts). */
+  resentFrom?: string;
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
@@ -244,9 +292,21 @@ export async function sendEmail({
     requestHash("email.send", input),
     async (tx) => {
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
-      const consent = await consentChecker(tx, ctx.orgId, "email", [input.to]);
-      const { row } = await prepareEmail(ctx, input, template, await priceOf(tx, ctx, "email"), now, consent);
-      const [m] = await insertMessages(tx, [row]);
+      const consent = await consentChecker(tx, ctx.orgId, "email", [
+        input.to,
+        ...(input.cc ?? []),
+        ...(input.bcc ?? []),
+      ]);
+      const prepared = await prepareEmail(
+        ctx,
+        input,
+        template,
+        await priceOf(tx, ctx, "email"),
+        now,
+        consent,
+      );
+      if (resentFrom) prepared.row.resentFrom = resentFrom;
+      const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
       return toMessageJson(m);
     },
@@ -267,10 +327,13 @@ export async function sendSms({
   ctx,
   input,
   idempotencyKey,
+  resentFrom,
 }: {
   ctx: Ctx;
   input: SmsSend;
   idempotencyKey?: string | null;
+  /** The failed message this one resends (lib/services/messages/resend.ts). */
+  resentFrom?: string;
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
@@ -283,7 +346,9 @@ export async function sendSms({
       const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
       const to = normalizePhone(input.to, org.defaultRegion, "to");
       const consent = await consentChecker(tx, ctx.orgId, "sms", [to]);
-      const { row } = await prepareSms(
+      const zones = await contactTimeZonesByPhone(tx, ctx.orgId, [to]);
+      const window = quietWindowOf(org);
+      const prepared = await prepareSms(
         ctx,
         input,
         template,
@@ -291,8 +356,10 @@ export async function sendSms({
         org.defaultRegion,
         now,
         consent,
+        (n) => ({ contactTimeZone: zones.get(n), window }),
       );
-      const [m] = await insertMessages(tx, [row]);
+      if (resentFrom) prepared.row.resentFrom = resentFrom;
+      const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
       return toMessageJson(m);
     },
@@ -347,14 +414,15 @@ async function finishBulk(ctx: Ctx, answer: BulkAnswer, replayed: boolean) {
 async function storeBatch(
   tx: Tx,
   count: number,
-  prepare: (index: number) => Promise<NewMessage>,
+  prepare: (index: number) => Promise<Prepared>,
 ): Promise<BulkAnswer> {
   const batchId = randomUUID();
-  const rows: NewMessage[] = [];
+  const rows: Prepared[] = [];
   const rejected: { index: number; reason: string }[] = [];
   for (let index = 0; index < count; index++) {
     try {
-      rows.push({ ...(await prepare(index)), batchId });
+      const p = await prepare(index);
+      rows.push({ ...p, row: { ...p.row, batchId } });
     } catch (e) {
       rejected.push({ index, reason: reasonOf(e) });
     }
@@ -403,7 +471,7 @@ export async function sendEmailBulk({
           ]);
         }
         const variables = { name: r.name, email: parsed.data, ...(r.variables ?? {}) };
-        const { row } = await prepareEmail(
+        return prepareEmail(
           ctx,
           { ...input, to: parsed.data, variables },
           template,
@@ -412,7 +480,6 @@ export async function sendEmailBulk({
           consent,
           `recipients.${index}.email`,
         );
-        return row;
       });
     },
   );
@@ -447,11 +514,13 @@ export async function sendSmsBulk({
         }
       });
       const consent = await consentChecker(tx, ctx.orgId, "sms", phones);
+      const zones = await contactTimeZonesByPhone(tx, ctx.orgId, phones);
+      const window = quietWindowOf(org);
       return storeBatch(tx, input.recipients.length, async (index) => {
         const r = input.recipients[index];
         if (!r) throw new AppError("invalid_recipient", "missing recipient");
         const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
-        const { row } = await prepareSms(
+        return prepareSms(
           ctx,
           { ...input, to: r.to, variables },
           template,
@@ -459,9 +528,9 @@ export async function sendSmsBulk({
           org.defaultRegion,
           now,
           consent,
+          (n) => ({ contactTimeZone: zones.get(n), window }),
           `recipients.${index}.to`,
         );
-        return row;
       });
     },
   );

@@ -31,6 +31,9 @@ export async function updateSettings({
       smsStopReply: input.sms_stop_reply === undefined ? before.smsStopReply : input.sms_stop_reply,
       smsStartReply: input.sms_start_reply === undefined ? before.smsStartReply : input.sms_start_reply,
       smsHelpReply: input.sms_help_reply === undefined ? before.smsHelpReply : input.sms_help_reply,
+      quietHoursStart: input.quiet_hours_start ?? before.quietHoursStart,
+      quietHoursEnd: input.quiet_hours_end ?? before.quietHoursEnd,
+      retentionDays: input.retention_days === undefined ? before.retentionDays : input.retention_days,
     };
     const [row] = await tx
       .update(organisations)

@@ -1,20 +1,38 @@
-import { and, eq, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, or, sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
 import { type Provider, type ProviderCircuit, providerCircuits } from "@/lib/db/schema";
 
 /** A half-open trial not reported back within this time (crashed instance) may be handed out again. */
 const TRIAL_LEASE_MS = 60_000;
 
+/** The stored circuits of these providers (a provider never tried has none: closed). */
+export async function readCircuits(
+  db: Executor,
+  providerIds: string[],
+): Promise<Map<string, ProviderCircuit>> {
+  if (providerIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(providerCircuits)
+    .where(inArray(providerCircuits.providerId, providerIds));
+  return new Map(rows.map((r) => [r.providerId, r]));
+}
+
 /**
  * May this provider be tried now? Closed: yes. Open: only once reset_timeout_s
  * has passed, and then for exactly one caller across all instances (the
  * half-open trial), taken with a conditional UPDATE.
  */
-export async function acquireCircuit(db: Executor, provider: Provider, now = new Date()): Promise<boolean> {
-  const [circuit] = await db
-    .select()
-    .from(providerCircuits)
-    .where(eq(providerCircuits.providerId, provider.id));
+export async function acquireCircuit(
+  db: Executor,
+  provider: Provider,
+  now = new Date(),
+  known?: ProviderCircuit | null,
+): Promise<boolean> {
+  const circuit =
+    known === undefined
+      ? (await db.select().from(providerCircuits).where(eq(providerCircuits.providerId, provider.id)))[0]
+      : known;
   if (!circuit || circuit.state === "closed") return true;
   const reopenAt = new Date(now.getTime() - provider.resetTimeoutS * 1000);
   const staleTrial = new Date(now.getTime() - TRIAL_LEASE_MS);
@@ -52,17 +70,17 @@ export async function recordCircuitSuccess(
 /**
  * A failure that may succeed elsewhere counts against the provider: the circuit
  * opens at failure_threshold consecutive failures, and at once when a half-open
- * trial fails.
+ * trial fails. Answers the circuit's state afterwards.
  */
 export async function recordCircuitFailure(
   db: Executor,
   provider: Provider,
   error: string,
   now = new Date(),
-): Promise<void> {
+): Promise<ProviderCircuit["state"]> {
   const threshold = provider.failureThreshold;
   const opens = sql`(${providerCircuits.state} = 'half_open' or ${providerCircuits.failureCount} + 1 >= ${threshold})`;
-  await db
+  const rows = await db
     .insert(providerCircuits)
     .values({
       providerId: provider.id,
@@ -84,7 +102,9 @@ export async function recordCircuitFailure(
         lastFailureAt: now,
         updatedAt: now,
       },
-    });
+    })
+    .returning({ state: providerCircuits.state });
+  return rows[0]?.state ?? "open";
 }
 
 /** The circuit as the API shows it; a provider never tried is closed. */

@@ -5,6 +5,7 @@ import { decryptJson, encryptJson, mask } from "@/lib/crypto";
 import { type Executor, getDb } from "@/lib/db";
 import { type Provider, providerCircuits, providers } from "@/lib/db/schema";
 import { AppError, type FieldIssue } from "@/lib/errors";
+import { configuredUrlProblem, literalRefusal } from "@/lib/net/egress";
 import { adapterFor } from "@/lib/providers/registry";
 import { channelOf, type ProviderType, type Sender } from "@/lib/providers/types";
 import { diff, recordAudit } from "@/lib/services/audit/record";
@@ -65,12 +66,31 @@ async function validateTypeSpecific(
       message: "a phone number or sender ID is required for an SMS provider",
     });
   }
+  if (config.success) problems.push(...(await egressProblems(type, config.data as Record<string, unknown>)));
   if (problems.length) throw AppError.validation(problems);
   return {
     config: (config.data ?? {}) as Record<string, unknown>,
     credentials: (credentials.data ?? {}) as Record<string, unknown>,
     sender,
   };
+}
+
+/**
+ * A base_url or SMTP host the egress policy would refuse is refused when saved
+ * (SPEC §1 EGRESS_ALLOW_PRIVATE), so the admin hears it now rather than at the
+ * first send; every connection is checked again after DNS resolution.
+ */
+async function egressProblems(type: ProviderType, config: Record<string, unknown>): Promise<FieldIssue[]> {
+  const problems: FieldIssue[] = [];
+  if (typeof config.base_url === "string") {
+    const problem = await configuredUrlProblem(config.base_url);
+    if (problem) problems.push({ field: "config.base_url", message: problem });
+  }
+  if (type === "smtp" && typeof config.host === "string") {
+    const refused = literalRefusal(config.host);
+    if (refused) problems.push({ field: "config.host", message: refused.message });
+  }
+  return problems;
 }
 
 /** Decrypted credentials of a provider, for sending only. */

@@ -24,6 +24,60 @@ export async function reserveDailySend(db: Executor, provider: Provider, now = n
   return sent !== undefined && (provider.dailyLimit === null || sent <= provider.dailyLimit);
 }
 
+/**
+ * Reserves up to `n` sends against the provider's daily limit in one
+ * conditional UPDATE (the row is locked, so instances never over-grant);
+ * answers how many were granted (0 at the limit).
+ */
+export async function reserveDailySends(
+  db: Executor,
+  provider: Provider,
+  n: number,
+  now = new Date(),
+): Promise<number> {
+  if (n <= 0) return 0;
+  const day = utcDay(now);
+  if (provider.dailyLimit === null) {
+    await db
+      .insert(providerDailyUsage)
+      .values({ providerId: provider.id, day, sent: n })
+      .onConflictDoUpdate({
+        target: [providerDailyUsage.providerId, providerDailyUsage.day],
+        set: { sent: sql`${providerDailyUsage.sent} + ${n}` },
+      });
+    return n;
+  }
+  await db.insert(providerDailyUsage).values({ providerId: provider.id, day, sent: 0 }).onConflictDoNothing();
+  const result = await db.execute(sql`
+    update provider_daily_usage u
+    set sent = least(u.sent + ${n}, ${provider.dailyLimit}::int)
+    from (
+      select provider_id, day, sent from provider_daily_usage
+      where provider_id = ${provider.id} and day = ${day}
+      for update
+    ) old
+    where u.provider_id = old.provider_id and u.day = old.day and old.sent < ${provider.dailyLimit}::int
+    returning (u.sent - old.sent)::int as granted`);
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+    granted: number;
+  }[];
+  return Math.max(0, Number(rows[0]?.granted ?? 0));
+}
+
+/** Gives back `n` reservations that were not used. */
+export async function releaseDailySends(
+  db: Executor,
+  providerId: string,
+  n: number,
+  now = new Date(),
+): Promise<void> {
+  if (n <= 0) return;
+  await db
+    .update(providerDailyUsage)
+    .set({ sent: sql`greatest(${providerDailyUsage.sent} - ${n}, 0)` })
+    .where(and(eq(providerDailyUsage.providerId, providerId), eq(providerDailyUsage.day, utcDay(now))));
+}
+
 /** Gives back a reservation whose send failed. */
 export async function releaseDailySend(db: Executor, providerId: string, now = new Date()): Promise<void> {
   await db

@@ -115,9 +115,11 @@ export function templateVariables(source: string): string[] {
 
 // Walks what would be rendered with these variables. Names are required at the top
 // level and inside sections whose value is a plain truthy scalar (a flag such as
-// {{#vip}}…{{/vip}}), where they resolve against the top level too. Inside a
-// list/object section names resolve against the item, so they are not required of
-// `variables`. Inverted sections ({{^x}}) and their contents never require anything.
+// {{#vip}}…{{/vip}}), where they resolve against the top level too. A section whose
+// name is absent is falsy (mustache semantics): it renders nothing and requires
+// nothing, so {{#x}}…{{/x}} is optional. Inside a list/object section names resolve
+// against the item, so they are not required of `variables`. Inverted sections
+// ({{^x}}) and their contents never require anything.
 function collectMissing(tokens: TemplateSpans, variables: Variables, missing: Set<string>): void {
   for (const token of tokens) {
     const [type, name] = token;
@@ -126,10 +128,7 @@ function collectMissing(tokens: TemplateSpans, variables: Variables, missing: Se
       if (isAbsent(lookup(variables, name))) missing.add(missingKey(variables, name));
     } else if (type === "#") {
       const value = lookup(variables, name);
-      if (isAbsent(value)) {
-        missing.add(missingKey(variables, name));
-        continue;
-      }
+      if (isAbsent(value)) continue;
       const renders = Array.isArray(value) ? value.length > 0 : Boolean(value);
       const isScalar = typeof value !== "object" && typeof value !== "function";
       if (renders && isScalar) collectMissing(childTokens(token), variables, missing);
@@ -150,6 +149,38 @@ export function missingVariables(sources: TemplateSources, variables: Variables)
     collectMissing(parseTemplate(source, field), variables, missing);
   }
   return [...missing];
+}
+
+/** Filled in by Switchboard for every campaign message (SPEC §6), whatever the contact. */
+export const SYSTEM_VARIABLES = ["unsubscribe_url", "organisation"] as const;
+/** Filled in from the recipient contact in a campaign (when the contact has them). */
+export const CONTACT_VARIABLES = ["name", "email", "phone", "timezone", "locale"] as const;
+const BUILT_IN: ReadonlySet<string> = new Set([...SYSTEM_VARIABLES, ...CONTACT_VARIABLES]);
+
+/** Whether a name is one Switchboard fills in itself (system or contact variable). */
+export function isBuiltInVariable(name: string): boolean {
+  return BUILT_IN.has(firstSegment(name));
+}
+
+export interface PreviewMissing {
+  /** Needed and not given: a send without them is refused. */
+  missing: string[];
+  /** Needed, not given, but built in: filled in by a campaign (a single send must pass them). */
+  builtIn: string[];
+}
+
+/**
+ * The editor's view of missingVariables: built-in variables are never reported
+ * missing but listed apart. Sends and the campaign freeze keep calling
+ * missingVariables with the variables they really have, so a genuine hole is
+ * still refused there.
+ */
+export function previewMissingVariables(sources: TemplateSources, variables: Variables): PreviewMissing {
+  const all = missingVariables(sources, variables);
+  return {
+    missing: all.filter((n) => !isBuiltInVariable(n)),
+    builtIn: all.filter(isBuiltInVariable),
+  };
 }
 
 /** Throws 422 missing_variables with one `variables.<name>` detail per missing variable. */

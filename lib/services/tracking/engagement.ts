@@ -4,7 +4,7 @@ import { messages, organisations } from "@/lib/db/schema";
 import { EXEMPT_CATEGORIES, optOut } from "@/lib/services/consent/opt-outs";
 import { systemCtx } from "@/lib/services/context";
 import { addMessageEvent } from "@/lib/services/messages/events";
-import type { TrackingToken } from "./tokens";
+import { type TrackingToken, verifyToken } from "./tokens";
 
 async function messageOf(id: string) {
   const db = await getDb();
@@ -21,11 +21,30 @@ export async function recordOpen(token: Extract<TrackingToken, { k: "o" }>): Pro
   if (m) await addMessageEvent(await getDb(), m.orgId, m.id, "opened");
 }
 
-/** Records a click and answers the signed destination. */
-export async function recordClick(token: Extract<TrackingToken, { k: "c" }>): Promise<string> {
-  const m = await messageOf(token.m);
-  if (m) await addMessageEvent(await getDb(), m.orgId, m.id, "clicked", { url: token.u });
-  return token.u;
+export type ClickOutcome = { url: string } | { refused: "invalid" | "expired" };
+
+/**
+ * Follows a click-tracking link: redirects (and records the click) only for a
+ * token we signed, not yet expired, that appears in the stored HTML of the
+ * message it names, i.e. one that message really carried. Anything else is
+ * refused, never redirected.
+ */
+export async function followClick(token: string, now: number = Date.now()): Promise<ClickOutcome> {
+  const payload = verifyToken(token);
+  if (payload?.k !== "c" || typeof payload.u !== "string" || !/^https?:\/\//i.test(payload.u)) {
+    return { refused: "invalid" };
+  }
+  // Tokens issued before expiry was introduced carry no x: they are refused like forged ones.
+  if (typeof payload.x !== "number") return { refused: "invalid" };
+  if (payload.x * 1000 <= now) return { refused: "expired" };
+  const db = await getDb();
+  const [m] = await db
+    .select({ id: messages.id, orgId: messages.orgId, html: messages.html })
+    .from(messages)
+    .where(eq(messages.id, payload.m));
+  if (!m?.html?.includes(`/t/c/${token}`)) return { refused: "invalid" };
+  await addMessageEvent(db, m.orgId, m.id, "clicked", { url: payload.u });
+  return { url: payload.u };
 }
 
 /** The organisation's name for the unsubscribe page. */

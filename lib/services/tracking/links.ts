@@ -1,4 +1,4 @@
-import { publicBaseUrl, signToken } from "./tokens";
+import { clickToken, publicBaseUrl, signToken } from "./tokens";
 
 const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
 
@@ -13,6 +13,16 @@ export function unsubscribeUrl(input: {
   category: string;
 }): string {
   return `${publicBaseUrl()}/u/${signToken({ k: "u", m: input.id, o: input.orgId, a: input.to, c: input.channel, g: input.category })}`;
+}
+
+/** Whether a rendered body contains the URL, as is or HTML-escaped (mustache writes / as &#x2F; and = as &#x3D;). */
+function linksTo(body: string, url: string): boolean {
+  if (body.includes(url)) return true;
+  const decoded = body
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&amp;/g, "&");
+  return decoded.includes(url);
 }
 
 /**
@@ -36,8 +46,9 @@ export function decorateEmail(input: {
     unsub = unsubscribeUrl({ ...input, channel: "email" });
     headers["List-Unsubscribe"] = `<${unsub}>`;
     headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
-    if (text !== null) text = `${text}\n\nUnsubscribe: ${unsub}\n`;
-    if (html !== null) {
+    // A template that already links to this message's unsubscribe URL ({{unsubscribe_url}}) gets no second one.
+    if (text !== null && !linksTo(text, unsub)) text = `${text}\n\nUnsubscribe: ${unsub}\n`;
+    if (html !== null && !linksTo(html, unsub)) {
       const footer = `<p style="margin-top:24px;font-size:12px;color:#64748b">Don't want these emails? <a href="${escapeAttr(unsub)}" data-switchboard="unsubscribe">Unsubscribe</a>.</p>`;
       html = /<\/body>/i.test(html) ? html.replace(/<\/body>/i, `${footer}</body>`) : `${html}${footer}`;
     }
@@ -48,7 +59,7 @@ export function decorateEmail(input: {
       (whole, pre: string, q: string, url: string) => {
         if (whole.includes('data-switchboard="unsubscribe"') || url.startsWith(`${base}/u/`)) return whole;
         const decoded = url.replace(/&amp;/g, "&");
-        return `${pre}${q}${base}/t/c/${signToken({ k: "c", m: input.id, u: decoded })}${q}`;
+        return `${pre}${q}${base}/t/c/${clickToken(input.id, decoded)}${q}`;
       },
     );
     const pixel = `<img src="${base}/t/o/${signToken({ k: "o", m: input.id })}" width="1" height="1" alt="" style="display:none">`;

@@ -1,41 +1,41 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { config } from "@/lib/config";
+import { tokenSigner } from "@/lib/crypto";
 
 // Tracking and unsubscribe links carry their facts in a signed token, so they
 // work without a session and cannot be forged: a click can only redirect to a
-// URL we signed (never an open redirect).
+// URL we signed (never an open redirect), for the message it was issued in
+// (m), until it expires (x, seconds since the epoch).
 
 export type TrackingToken =
   | { k: "o"; m: string }
-  | { k: "c"; m: string; u: string }
+  | { k: "c"; m: string; u: string; x: number }
   | { k: "u"; m: string; o: string; a: string; c: "email" | "sms"; g: string | null };
 
-function key(): Buffer {
-  return createHmac("sha256", config().authSecret).update("switchboard/tracking/v1").digest();
-}
+const signer = tokenSigner<TrackingToken>("switchboard/tracking/v1");
 
-function mac(body: string): Buffer {
-  return createHmac("sha256", key()).update(body).digest().subarray(0, 16);
+/**
+ * How long a click-tracking link redirects after the message is built: long
+ * enough for mail read months later, short enough that a leaked link does not
+ * redirect for ever (SPEC §11). Unsubscribe links never expire.
+ */
+export const CLICK_TOKEN_TTL_DAYS = 180;
+
+/** A click token for a URL in the message, expiring CLICK_TOKEN_TTL_DAYS from `now`. */
+export function clickToken(messageId: string, url: string, now: number = Date.now()): string {
+  const x = Math.floor(now / 1000) + CLICK_TOKEN_TTL_DAYS * 24 * 60 * 60;
+  return signToken({ k: "c", m: messageId, u: url, x });
 }
 
 export function signToken(payload: TrackingToken): string {
-  const body = Buffer.from(JSON.stringify(payload)).toString("base64url");
-  return `${body}.${mac(body).toString("base64url")}`;
+  return signer.sign(payload);
 }
 
 /** The payload of a token we signed, or null for anything else. */
 export function verifyToken(token: string): TrackingToken | null {
-  const [body, sig] = token.split(".");
-  if (!body || !sig || token.length > 4096) return null;
-  const expected = mac(body);
-  const given = Buffer.from(sig, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TrackingToken;
-    return typeof parsed === "object" && parsed && typeof parsed.m === "string" ? parsed : null;
-  } catch {
-    return null;
-  }
+  const parsed = signer.verify(token);
+  return typeof parsed === "object" && parsed && "m" in parsed && typeof parsed.m === "string"
+    ? (parsed as TrackingToken)
+    : null;
 }
 
 /** Where links in messages point: APP_URL, else this server on localhost. */

@@ -1,4 +1,4 @@
-import { and, asc, count, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { requirePermission } from "@/lib/auth/permissions";
 import { type Executor, getDb } from "@/lib/db";
 import { memberships, users } from "@/lib/db/schema";
@@ -77,12 +77,36 @@ export async function addMember({ ctx, input }: { ctx: Ctx; input: MemberCreate 
   return getMemberInOrg(ctx, userId);
 }
 
-async function adminCount(tx: Executor, orgId: string) {
-  const [row] = await tx
-    .select({ n: count() })
+/**
+ * Locks the organisation's admin memberships (in id order, so concurrent changes queue
+ * instead of deadlocking) and answers their user ids: two admins demoting each other
+ * at once cannot both pass the "another admin remains" check.
+ */
+async function lockAdmins(tx: Executor, orgId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "admin")));
-  return row?.n ?? 0;
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "admin")))
+    .orderBy(asc(memberships.id))
+    .for("update");
+  return rows.map((r) => r.userId);
+}
+
+function assertNotLastAdmin(admins: string[], userId: string) {
+  if (admins.length === 1 && admins[0] === userId) {
+    throw new AppError("last_admin", "The organisation must keep at least one admin", undefined, 422);
+  }
+}
+
+function assertNotSelf(ctx: Ctx, userId: string, what: string) {
+  if (ctx.actor.type === "user" && ctx.actor.id === userId) {
+    throw new AppError(
+      "own_membership",
+      `You cannot ${what} yourself; another admin can`,
+      [{ field: "user_id", message: `is you: another admin must ${what} you` }],
+      422,
+    );
+  }
 }
 
 /** Changes a member's role; the last admin cannot be demoted. */
@@ -98,15 +122,15 @@ export async function changeMemberRole({
   requirePermission(ctx, "users:manage");
   const db = await getDb();
   await db.transaction(async (tx) => {
+    const admins = await lockAdmins(tx, ctx.orgId);
     const before = await getMemberInOrg(ctx, userId, tx);
     if (before.role === input.role) return;
+    assertNotSelf(ctx, userId, "change the role of");
+    if (before.role === "admin") assertNotLastAdmin(admins, userId);
     await tx
       .update(memberships)
       .set({ role: input.role })
       .where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
-    if (before.role === "admin" && (await adminCount(tx, ctx.orgId)) === 0) {
-      throw new AppError("last_admin", "The organisation must keep at least one admin", undefined, 422);
-    }
     await recordAudit(tx, ctx, {
       action: "member.role_changed",
       resourceType: "user",
@@ -122,11 +146,10 @@ export async function removeMember({ ctx, userId }: { ctx: Ctx; userId: string }
   requirePermission(ctx, "users:manage");
   const db = await getDb();
   await db.transaction(async (tx) => {
+    const admins = await lockAdmins(tx, ctx.orgId);
     const before = await getMemberInOrg(ctx, userId, tx);
+    if (before.role === "admin") assertNotLastAdmin(admins, userId);
     await tx.delete(memberships).where(and(eq(memberships.orgId, ctx.orgId), eq(memberships.userId, userId)));
-    if (before.role === "admin" && (await adminCount(tx, ctx.orgId)) === 0) {
-      throw new AppError("last_admin", "The organisation must keep at least one admin", undefined, 422);
-    }
     await recordAudit(tx, ctx, {
       action: "member.removed",
       resourceType: "user",

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db";
 import { messages, organisations, type Provider, webhookEvents } from "@/lib/db/schema";
+import type { InboundSms } from "@/lib/providers/webhook";
 import { optIn, optOut } from "@/lib/services/consent/opt-outs";
 import { systemCtx } from "@/lib/services/context";
 import { addMessageEvent } from "@/lib/services/messages/events";
@@ -36,15 +37,7 @@ export const DEFAULT_REPLIES = {
   help: "{{organisation}}: reply STOP to unsubscribe, START to resubscribe. Msg & data rates may apply.",
 } as const;
 
-export interface InboundSms {
-  from: string;
-  to: string;
-  body: string;
-  providerMessageId?: string | null;
-  mediaUrls?: string[];
-  /** The raw request, stored once per provider message id so a retried delivery is not handled twice. */
-  raw?: unknown;
-}
+export type { InboundSms };
 
 /**
  * Stores an inbound SMS as an inbound message (for conversation threads) and

@@ -7,10 +7,15 @@ import {
   type Provider,
   providers,
   webhookEvents,
+  webhookNonces,
 } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
+import type { ProviderEvent } from "@/lib/providers/webhook";
+import { invalidSignatureError } from "@/lib/providers/webhook-body";
 import { suppress } from "@/lib/services/consent/suppressions";
 import { addMessageEvent } from "@/lib/services/messages/events";
+
+export type { ProviderEvent };
 
 /** How far along the lifecycle a status is; a message never moves to a lower rank. */
 const RANK: Record<MessageStatus, number> = {
@@ -25,27 +30,6 @@ const RANK: Record<MessageStatus, number> = {
   rejected: 5,
   cancelled: 5,
 };
-
-/** A normalised provider event: a status change of one message, or an engagement event beside it. */
-export interface ProviderEvent {
-  /** The provider's id for this event (deduplication key). */
-  eventId: string;
-  /** Provider's own name of the event, kept for debugging. */
-  type: string;
-  /** The message: by the provider's message id, or by our id when the provider echoes it back. */
-  providerMessageId?: string | null;
-  messageId?: string | null;
-  status?: Extract<MessageStatus, "sent" | "delivered" | "undelivered" | "failed" | "bounced">;
-  /** opened, clicked, complained, unsubscribed, deferred … */
-  engagement?: string;
-  at?: Date;
-  error?: string | null;
-  /** Price the provider reports for the message. */
-  cost?: { amount: number; currency: string } | null;
-  /** The address to suppress: hard bounces and spam complaints. */
-  suppress?: { address: string; reason: "hard_bounce" | "complaint"; detail?: string } | null;
-  data?: Record<string, unknown>;
-}
 
 /** The provider a webhook URL names; 404 for an unknown id (nothing is stored). */
 export async function webhookProvider(providerId: string, type: Provider["type"]): Promise<Provider> {
@@ -92,6 +76,7 @@ export async function ingestProviderEvents(
   let stored = 0;
   for (const { event, raw } of events) {
     const applied = await db.transaction(async (tx) => {
+      if (event.nonce) await claimNonce(tx, provider, event.nonce, event.eventId);
       const message = await findMessage(tx, provider, event);
       const [row] = await tx
         .insert(webhookEvents)
@@ -126,8 +111,30 @@ export async function ingestProviderEvents(
   return { stored, duplicates: events.length - stored };
 }
 
+/**
+ * Records a signature's single-use value for this event. Already used for the
+ * same event: a retry, left to the event's own deduplication. Used for another
+ * event: a replayed signature carrying a forged event, refused (401). The
+ * unique key decides between concurrent requests: the losers wait for the
+ * winner's commit and then see its row.
+ */
+async function claimNonce(tx: Executor, provider: Provider, nonce: string, eventId: string): Promise<void> {
+  const [claimed] = await tx
+    .insert(webhookNonces)
+    .values({ orgId: provider.orgId, providerId: provider.id, nonce, eventId })
+    .onConflictDoNothing()
+    .returning({ id: webhookNonces.id });
+  if (claimed) return;
+  const [first] = await tx
+    .select({ eventId: webhookNonces.eventId })
+    .from(webhookNonces)
+    .where(and(eq(webhookNonces.providerId, provider.id), eq(webhookNonces.nonce, nonce)));
+  if (first?.eventId !== eventId) throw invalidSignatureError("The signature token was already used");
+}
+
 async function applyToMessage(tx: Executor, m: Message, e: ProviderEvent): Promise<void> {
   const at = e.at ?? new Date();
+  let priced = false;
   if (e.status && RANK[e.status] > RANK[m.status]) {
     // Conditional on the status read, so two events racing cannot move it backwards.
     const moved = await tx
@@ -137,10 +144,13 @@ async function applyToMessage(tx: Executor, m: Message, e: ProviderEvent): Promi
         ...(e.status === "delivered" ? { deliveredAt: at } : {}),
         ...(e.status === "sent" && !m.sentAt ? { sentAt: at } : {}),
         ...(e.error ? { error: e.error } : {}),
-        ...(e.cost ? { cost: e.cost.amount, currency: e.cost.currency } : {}),
+        ...(e.cost
+          ? { cost: e.cost.amount, currency: e.cost.currency, costSource: "provider" as const }
+          : {}),
       })
       .where(and(eq(messages.id, m.id), sql`${messages.status} = ${m.status}`))
       .returning({ id: messages.id });
+    priced = moved.length > 0;
     if (moved.length)
       await addMessageEvent(tx, m.orgId, m.id, e.status, {
         provider_event: e.type,
@@ -150,10 +160,12 @@ async function applyToMessage(tx: Executor, m: Message, e: ProviderEvent): Promi
   } else if (e.status && e.status !== "sent") {
     // A provider's "sent"/"processed" after our own sent is routine; other late statuses are worth seeing.
     await addMessageEvent(tx, m.orgId, m.id, `late_${e.status}`, { provider_event: e.type, ignored: true });
-  } else if (e.cost) {
+  }
+  // A price replaces the estimate whenever it comes, even on an event whose status is stale.
+  if (e.cost && !priced) {
     await tx
       .update(messages)
-      .set({ cost: e.cost.amount, currency: e.cost.currency })
+      .set({ cost: e.cost.amount, currency: e.cost.currency, costSource: "provider" })
       .where(eq(messages.id, m.id));
   }
   if (e.engagement)

@@ -3,7 +3,7 @@ import { config } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { messages, providers } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
-import { adapterFor } from "@/lib/providers/registry";
+import { adapterFor, pollableTypes } from "@/lib/providers/registry";
 import type { SmsAdapter } from "@/lib/providers/types";
 import { providerCredentials } from "@/lib/services/providers/providers";
 import { ingestProviderEvents } from "./ingest";
@@ -21,8 +21,8 @@ export async function pollStuckMessages(
   const db = await getDb();
   const olderThan = new Date(now.getTime() - config().deliveryPollAfterMinutes * 60_000);
   const notBefore = new Date(now.getTime() - 3 * 24 * 3600_000);
-  // Provider types whose adapter has fetchStatus.
-  const pollable = ["twilio"] as const;
+  const pollable = pollableTypes();
+  if (pollable.length === 0) return { checked: 0, updated: 0 };
   const rows = await db
     .select({ message: messages, provider: providers })
     .from(messages)
@@ -33,7 +33,7 @@ export async function pollStuckMessages(
         or(eq(messages.status, "sent"), eq(messages.status, "sending")),
         lte(messages.updatedAt, olderThan),
         gte(messages.createdAt, notBefore),
-        inArray(providers.type, [...pollable]),
+        inArray(providers.type, pollable),
       ),
     )
     .limit(batch);

@@ -1,6 +1,7 @@
 import type { Provider } from "@/lib/db/schema";
+import { adapterFor } from "@/lib/providers/registry";
 import { publicBaseUrl } from "@/lib/services/tracking/tokens";
-import { africasTalkingCallbackToken } from "./africastalking";
+import { webhookContext } from "./context";
 
 /** The URLs to paste into each provider's console, by purpose. */
 export function webhookUrls(p: Provider): { purpose: string; url: string }[] {
@@ -28,12 +29,19 @@ export function webhookUrls(p: Provider): { purpose: string; url: string }[] {
         {
           purpose:
             "Delivery reports and incoming messages (the token authenticates the callback: keep it secret)",
-          url: `${base}/africastalking/${p.id}?token=${africasTalkingCallbackToken(p) ?? "(save the API key first)"}`,
+          url: `${base}/africastalking/${p.id}?token=${callbackToken(p) ?? "(save the API key first)"}`,
         },
       ];
     default:
       return [];
   }
+}
+
+/** The secret token of a provider's callback URL, for providers whose URL carries one. */
+function callbackToken(p: Provider): string | null {
+  const ctx = webhookContext(p);
+  const hook = adapterFor(p.type).webhook;
+  return ctx && hook?.callbackToken ? hook.callbackToken(ctx) : null;
 }
 
 /** Where Twilio should post status callbacks for a message, when the app has a public URL. */

@@ -1,10 +1,7 @@
 import { createHmac } from "node:crypto";
-import { and, eq, gt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { getDb } from "@/lib/db";
-import { type Provider, webhookEvents } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { providerCredentials } from "@/lib/services/providers/providers";
+import type { ProviderEvent, WebhookCapability } from "../webhook";
 import {
   dateFromSeconds,
   digestId,
@@ -14,15 +11,15 @@ import {
   parseJsonBody,
   payloadError,
   safeEqual,
-  TIMESTAMP_TOLERANCE_S,
   text,
-} from "./body";
-import type { ProviderEvent } from "./ingest";
+} from "../webhook-body";
+import type { MailgunConfig, MailgunCredentials } from "./mailgun";
 
 // Mailgun's current webhooks post JSON: {signature: {timestamp, token,
 // signature}, "event-data": {...}}; signature = hex HMAC-SHA256 of
 // timestamp + token under the webhook signing key. The signature does not
-// cover event-data, so a token is good for one event only.
+// cover event-data, so a token is good for one event only: the token travels
+// as the event's nonce, claimed under a unique key when the event is stored.
 
 const signatureObject = z.object({
   timestamp: z.union([z.string().max(20), z.number()]).transform(String),
@@ -62,15 +59,19 @@ export function mailgunSignature(signingKey: string, timestamp: string, token: s
 }
 
 /** Parses (400 if not JSON) and verifies (401) a Mailgun webhook; then checks the event data's shape (400). */
-export function verifyMailgun(provider: Provider, raw: Buffer, now = Date.now()): VerifiedMailgunEvent {
+export function verifyMailgun(
+  signingKey: string | undefined,
+  raw: Buffer,
+  now = Date.now(),
+): VerifiedMailgunEvent {
   const body = parseJsonBody(raw);
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     throw AppError.validation([{ field: "body", message: "must be a JSON object" }]);
   }
   const record = body as Record<string, unknown>;
   const sig = signatureObject.safeParse(record.signature);
-  const key = providerCredentials(provider).webhook_signing_key;
-  if (!sig.success || typeof key !== "string" || !key) throw invalidSignatureError();
+  const key = signingKey;
+  if (!sig.success || !key) throw invalidSignatureError();
   if (!isFresh(sig.data.timestamp, now)) throw invalidSignatureError("The signature timestamp is stale");
   if (
     !safeEqual(mailgunSignature(key, sig.data.timestamp, sig.data.token), sig.data.signature.toLowerCase())
@@ -80,31 +81,6 @@ export function verifyMailgun(provider: Provider, raw: Buffer, now = Date.now())
   const data = eventData.safeParse(record["event-data"]);
   if (!data.success) throw payloadError(data.error, "event-data");
   return { token: sig.data.token, body: record, data: data.data };
-}
-
-/**
- * Refuses a token already used for another event within the tolerance
- * window: the signature does not cover the event data, so a captured
- * signature replayed with a forged event must not pass. The same event
- * delivered again (a retry) is left to deduplication.
- */
-export async function assertTokenUnused(provider: Provider, token: string, eventId: string): Promise<void> {
-  const db = await getDb();
-  const since = new Date(Date.now() - 3 * TIMESTAMP_TOLERANCE_S * 1000);
-  const [seen] = await db
-    .select({ eventId: webhookEvents.eventId })
-    .from(webhookEvents)
-    .where(
-      and(
-        eq(webhookEvents.orgId, provider.orgId),
-        eq(webhookEvents.providerId, provider.id),
-        eq(webhookEvents.source, "mailgun"),
-        gt(webhookEvents.receivedAt, since),
-        sql`${webhookEvents.payload} -> 'signature' ->> 'token' = ${token}`,
-      ),
-    )
-    .limit(1);
-  if (seen && seen.eventId !== eventId) throw invalidSignatureError("The signature token was already used");
 }
 
 /** One Mailgun event as a ProviderEvent (names from Mailgun's webhooks reference). */
@@ -166,3 +142,14 @@ export function mapMailgunEvent(d: MailgunEventData): ProviderEvent {
       return base;
   }
 }
+
+/** Mailgun's webhooks: HMAC of timestamp + token, fresh, and the token single-use (claimed as the event's nonce). */
+export const mailgunWebhook: WebhookCapability<MailgunConfig, MailgunCredentials> = {
+  verify(ctx, req) {
+    verifyMailgun(ctx.credentials.webhook_signing_key, req.body);
+  },
+  parse(ctx, req) {
+    const { token, body, data } = verifyMailgun(ctx.credentials.webhook_signing_key, req.body);
+    return { events: [{ event: { ...mapMailgunEvent(data), nonce: token }, raw: body }] };
+  },
+};

@@ -1,8 +1,8 @@
 import { createPublicKey, type KeyObject, verify, X509Certificate } from "node:crypto";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { sesConfigSchema } from "@/lib/providers/email/ses";
+import { egressFetch } from "@/lib/net/egress";
+import type { ProviderEvent, WebhookCapability } from "../webhook";
 import {
   dateFromString,
   emailOrNull,
@@ -11,8 +11,8 @@ import {
   payloadError,
   readRawBody,
   text,
-} from "./body";
-import type { ProviderEvent } from "./ingest";
+} from "../webhook-body";
+import type { SesConfig, SesCredentials } from "./ses";
 
 // SES publishes events through SNS. SNS signs every message (SignatureVersion 1:
 // SHA1withRSA, 2: SHA256withRSA) with the key of a certificate it serves from
@@ -59,12 +59,21 @@ export function snsStringToSign(m: SnsEnvelope): string {
     .join("");
 }
 
+/** The JSON object of an SNS message (400 for anything else). */
+function readEnvelope(raw: Buffer): Record<string, unknown> {
+  const body = parseJsonBody(raw);
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw AppError.validation([{ field: "body", message: "must be an SNS message (a JSON object)" }]);
+  }
+  return body as Record<string, unknown>;
+}
+
 /**
  * An SNS URL we may fetch for this provider: https on an SNS host, or the
  * exact origin of the provider's configured base_url. Null for anything else.
  */
 export function trustedSnsUrl(
-  provider: Provider,
+  config: Pick<SesConfig, "base_url">,
   raw: string,
   kind: "certificate" | "subscribe",
 ): URL | null {
@@ -77,7 +86,7 @@ export function trustedSnsUrl(
   if (url.username || url.password) return null;
   if (kind === "certificate" && (url.search || !url.pathname.endsWith(".pem"))) return null;
   if (url.protocol === "https:" && url.port === "" && SNS_HOST.test(url.hostname)) return url;
-  const base = sesConfigSchema.safeParse(provider.config).data?.base_url;
+  const base = config.base_url;
   if (!base) return null;
   try {
     return new URL(base).origin === url.origin ? url : null;
@@ -87,7 +96,8 @@ export function trustedSnsUrl(
 }
 
 async function fetchBounded(url: URL, limit: number): Promise<string> {
-  const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  // Through the egress policy like every outbound call: no private or metadata hosts, no redirects.
+  const res = await egressFetch(url.href, { redirect: "error", timeoutMs: FETCH_TIMEOUT_MS });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   return (await readRawBody(res, limit)).toString("utf8");
 }
@@ -106,21 +116,40 @@ async function signingKey(url: URL): Promise<KeyObject> {
   return key;
 }
 
+/** 401 unless the topic is one of the provider's topic_arns (none configured: nothing is accepted). */
+function assertOwnTopic(config: Pick<SesConfig, "topic_arns">, topicArn: string): void {
+  const topics = config.topic_arns ?? [];
+  if (topics.length === 0) {
+    throw new AppError(
+      "topic_not_allowed",
+      "This provider has no SNS topic ARNs configured (config.topic_arns), so it accepts no SNS message: add the topic SES publishes to",
+      undefined,
+      401,
+    );
+  }
+  if (!topics.includes(topicArn)) {
+    throw new AppError(
+      "topic_not_allowed",
+      "The message's TopicArn is not one of this provider's topic_arns",
+      undefined,
+      401,
+    );
+  }
+}
+
 /**
  * Parses and verifies an SNS message. Not JSON → 400; no signature, an
- * untrusted certificate URL or a signature that does not match → 401; a
+ * untrusted certificate URL, a signature that does not match, or a topic that
+ * is not one of the provider's topic_arns → 401; a
  * message of the wrong shape (its signed fields cannot even be read) → 400.
  */
-export async function verifySnsMessage(provider: Provider, raw: Buffer): Promise<SnsEnvelope> {
-  const body = parseJsonBody(raw);
-  if (!body || typeof body !== "object" || Array.isArray(body)) {
-    throw AppError.validation([{ field: "body", message: "must be an SNS message (a JSON object)" }]);
-  }
+export async function verifySnsMessage(config: SesConfig, raw: Buffer): Promise<SnsEnvelope> {
+  const body = readEnvelope(raw);
   const sig = signatureFields.safeParse(body);
   if (!sig.success) throw invalidSignatureError();
   const parsed = envelope.safeParse(body);
   if (!parsed.success) throw payloadError(parsed.error);
-  const certUrl = trustedSnsUrl(provider, sig.data.SigningCertURL, "certificate");
+  const certUrl = trustedSnsUrl(config, sig.data.SigningCertURL, "certificate");
   if (!certUrl) throw invalidSignatureError("SigningCertURL is not an Amazon SNS certificate URL");
   let key: KeyObject;
   try {
@@ -141,12 +170,15 @@ export async function verifySnsMessage(provider: Provider, raw: Buffer): Promise
     ok = false;
   }
   if (!ok) throw invalidSignatureError();
+  // Any AWS account can have SNS sign a message for a topic of its own, so a
+  // valid signature alone says nothing about who sent it: only this provider's topics count.
+  assertOwnTopic(config, parsed.data.TopicArn);
   return parsed.data;
 }
 
 /** Confirms a verified subscription by visiting its SubscribeURL (same host rule as certificates). */
-export async function confirmSubscription(provider: Provider, m: SnsEnvelope): Promise<void> {
-  const url = m.SubscribeURL ? trustedSnsUrl(provider, m.SubscribeURL, "subscribe") : null;
+export async function confirmSubscription(config: SesConfig, m: SnsEnvelope): Promise<void> {
+  const url = m.SubscribeURL ? trustedSnsUrl(config, m.SubscribeURL, "subscribe") : null;
   if (!url) throw AppError.validation([{ field: "SubscribeURL", message: "is not an Amazon SNS URL" }]);
   try {
     await fetchBounded(url, 65_536);
@@ -202,7 +234,7 @@ export function sesEvents(m: SnsEnvelope): { event: ProviderEvent; raw: unknown 
     inner = undefined;
   }
   const parsed = sesEvent.safeParse(inner);
-  // A signed message that is not an SES event (another topic's) is kept, not refused: SNS would retry it forever.
+  // A signed message of our topic that is not an SES event is kept, not refused: SNS would retry it forever.
   if (!parsed.success) return [{ event: { eventId: m.MessageId, type: "sns.notification" }, raw: m }];
   const raw = { ...m, Message: parsed.data };
   return mapSesEvent(m.MessageId, parsed.data).map((event) => ({ event, raw }));
@@ -321,3 +353,26 @@ function suppressEach(
   }));
   return [first, ...rest];
 }
+
+/**
+ * SES events through SNS: the SNS signature and the provider's topics are
+ * checked; a verified SubscriptionConfirmation is confirmed before it is stored.
+ */
+export const sesWebhook: WebhookCapability<SesConfig, SesCredentials> = {
+  async verify(ctx, req) {
+    await verifySnsMessage(ctx.config, req.body);
+  },
+  parse(ctx, req) {
+    const parsed = envelope.safeParse(readEnvelope(req.body));
+    if (!parsed.success) throw payloadError(parsed.error);
+    const message = parsed.data;
+    return {
+      events: sesEvents(message),
+      answer: { type: message.Type },
+      confirm:
+        message.Type === "SubscriptionConfirmation"
+          ? () => confirmSubscription(ctx.config, message)
+          : undefined,
+    };
+  },
+};

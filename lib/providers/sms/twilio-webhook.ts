@@ -1,20 +1,30 @@
 import twilio from "twilio";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { providerCredentials } from "@/lib/services/providers/providers";
-import type { ProviderEvent } from "./ingest";
+import type { ProviderEvent, WebhookCapability } from "../webhook";
+import { clean, invalidSignatureError } from "../webhook-body";
+import type { TwilioConfig, TwilioCredentials } from "./twilio";
 
 /** Checks X-Twilio-Signature (HMAC-SHA1 of the full URL and the sorted form parameters) with the provider's auth token. */
 export function verifyTwilio(
-  provider: Provider,
+  authToken: string,
   signature: string | null,
   url: string,
   params: Record<string, string>,
 ): boolean {
-  const token = providerCredentials(provider).auth_token;
-  if (!signature || typeof token !== "string" || !token) return false;
-  return twilio.validateRequest(token, signature, url, params);
+  if (!signature || !authToken) return false;
+  return twilio.validateRequest(authToken, signature, url, params);
+}
+
+/** Form fields of an application/x-www-form-urlencoded body; repeated keys keep their first value. */
+export function formParams(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // defineProperty: a "__proto__" field stays data, never a prototype.
+    if (!Object.hasOwn(out, k))
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 const statusCallback = z.object({
@@ -84,3 +94,23 @@ export function twiml(reply: string | null): Response {
   if (reply) response.message(reply);
   return new Response(response.toString(), { headers: { "content-type": "text/xml; charset=utf-8" } });
 }
+
+/**
+ * Twilio's two URLs, /status (delivery reports) and /inbound (incoming
+ * messages, answered with TwiML), both signed with X-Twilio-Signature over the
+ * full URL and the sorted form parameters.
+ */
+export const twilioWebhook: WebhookCapability<TwilioConfig, TwilioCredentials> = {
+  verify(ctx, req) {
+    const form = formParams(req.body.toString("utf8"));
+    if (!verifyTwilio(ctx.credentials.auth_token, req.headers.get("x-twilio-signature"), req.signedUrl, form))
+      throw invalidSignatureError();
+  },
+  parse(_ctx, req) {
+    // Verified over the fields as sent; stored cleaned (Postgres text and jsonb refuse NUL).
+    const form = clean(formParams(req.body.toString("utf8")));
+    if (req.endpoint === "inbound") return { events: [], inbound: { ...twilioInbound(form), raw: form } };
+    return { events: [{ event: twilioStatusEvent(form), raw: form }] };
+  },
+  inboundReply: twiml,
+};

@@ -1,27 +1,27 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
-import { providerCredentials } from "@/lib/services/providers/providers";
-import { payloadError, safeEqual } from "./body";
-import type { InboundSms } from "./inbound";
-import type { ProviderEvent } from "./ingest";
+import type { InboundSms, ProviderEvent, WebhookCapability } from "../webhook";
+import { callbackParams, invalidSignatureError, payloadError, safeEqual } from "../webhook-body";
+import type { AfricastalkingConfig, AfricastalkingCredentials } from "./africastalking";
 
 // Africa's Talking does not sign its callbacks (delivery reports and incoming
 // messages carry no signature, and there is no signing secret to configure).
 // So the callback URL itself carries a secret: ?token=HMAC-SHA256(api_key,
-// provider id) in hex. Only someone who knows the provider's API key can make
-// it, it differs per provider, and rotating the API key rotates it.
+// provider id) in hex, or of "provider id:n" once the token has been rotated
+// n times. Only someone who knows the provider's API key can make it, it
+// differs per provider, and rotating it (or the API key) retires the old URL.
 
-/** The `token` query parameter of this provider's callback URL (shown in settings beside the URL). */
-export function africasTalkingCallbackToken(provider: Provider): string | null {
-  const apiKey = providerCredentials(provider).api_key;
+/** The `token` query parameter of a provider's callback URL at a token generation. */
+export function africasTalkingCallbackToken(apiKey: unknown, providerId: string, version = 0): string | null {
   if (typeof apiKey !== "string" || !apiKey) return null;
-  return createHmac("sha256", apiKey).update(provider.id).digest("hex");
+  // Generation 0 is the URL issued before rotation existed, so deployed callback URLs keep working.
+  return createHmac("sha256", apiKey)
+    .update(version === 0 ? providerId : `${providerId}:${version}`)
+    .digest("hex");
 }
 
-/** Whether the request URL carries this provider's token (compared in constant time). */
-export function verifyAfricasTalking(provider: Provider, requestUrl: string): boolean {
-  const expected = africasTalkingCallbackToken(provider);
+/** Whether the request URL carries the provider's token (compared in constant time). */
+export function verifyAfricasTalking(expected: string | null, requestUrl: string): boolean {
   const given = new URL(requestUrl).searchParams.get("token");
   return Boolean(expected && given && safeEqual(given.toLowerCase(), expected));
 }
@@ -83,3 +83,28 @@ export function africasTalkingCallback(fields: Record<string, string>): AfricasT
     sms: { from: m.from, to: m.to, body: m.text, providerMessageId: m.id ?? null, raw: params },
   };
 }
+
+/**
+ * Africa's Talking delivery reports and incoming messages. It signs nothing,
+ * so the URL's `token` stands in for a signature (the URL as it arrived: the
+ * token is ours, not a provider's signature over a public URL). No reply
+ * travels in the answer: keywords are acted on and stored.
+ */
+export const africastalkingWebhook: WebhookCapability<AfricastalkingConfig, AfricastalkingCredentials> = {
+  callbackToken: (ctx) =>
+    africasTalkingCallbackToken(ctx.credentials.api_key, ctx.providerId, ctx.webhookTokenVersion),
+  verify(ctx, req) {
+    const expected = africasTalkingCallbackToken(
+      ctx.credentials.api_key,
+      ctx.providerId,
+      ctx.webhookTokenVersion,
+    );
+    if (!verifyAfricasTalking(expected, req.url)) throw invalidSignatureError();
+  },
+  parse(_ctx, req) {
+    const callback = africasTalkingCallback(callbackParams(req, req.body));
+    return callback.kind === "inbound"
+      ? { events: [], inbound: callback.sms }
+      : { events: [{ event: callback.event, raw: callback.raw }] };
+  },
+};

@@ -1,12 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { MAX_BODY_BYTES } from "@/lib/http/body";
 
-// Helpers shared by the provider webhook verifiers: bounded body reading,
-// payload cleaning (what reaches Postgres must be storable), freshness checks
+// Helpers shared by the provider webhook verifiers: payload cleaning (what reaches Postgres must be storable), freshness checks
 // and constant-time comparison.
 
-export const MAX_WEBHOOK_BODY = 1_000_000;
+export { readRawBody } from "@/lib/http/body";
+export const MAX_WEBHOOK_BODY = MAX_BODY_BYTES;
 /** Objects and arrays nested deeper than this are not a provider's payload (and Postgres jsonb refuses very deep ones). */
 const MAX_DEPTH = 32;
 /** A signed request older (or further in the future) than this is refused as a possible replay. */
@@ -14,34 +15,6 @@ export const TIMESTAMP_TOLERANCE_S = 300;
 
 export function invalidSignatureError(message = "Missing or invalid signature"): AppError {
   return new AppError("invalid_signature", message, undefined, 401);
-}
-
-/** Reads the raw body of a request (or response), refusing more than `limit` bytes (413) without buffering the excess. */
-export async function readRawBody(
-  req: Pick<Request, "headers" | "body">,
-  limit = MAX_WEBHOOK_BODY,
-): Promise<Buffer> {
-  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
-function tooLarge(limit: number): AppError {
-  return new AppError("payload_too_large", `The body is larger than ${limit} bytes`, undefined, 413);
 }
 
 /**
@@ -88,7 +61,10 @@ export function parseJsonBody(raw: Buffer | string): unknown {
  * else a JSON object or an urlencoded form body (first value of a repeated
  * key). JSON scalars become strings, as a form would carry them.
  */
-export function callbackParams(req: Request, raw: Buffer): Record<string, string> {
+export function callbackParams(
+  req: { method: string; url: string; headers: Headers },
+  raw: Buffer,
+): Record<string, string> {
   const text = raw.toString("utf8");
   if (req.method === "GET" || !text.trim()) return firstValues(new URL(req.url).searchParams);
   const type = req.headers.get("content-type") ?? "";

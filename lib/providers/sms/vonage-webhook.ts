@@ -1,10 +1,16 @@
 import { createHash, createHmac } from "node:crypto";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
-import { providerCredentials } from "@/lib/services/providers/providers";
-import { isFresh, payloadError, plusPrefixed, priceOf, safeEqual } from "./body";
-import type { InboundSms } from "./inbound";
-import type { ProviderEvent } from "./ingest";
+import type { InboundSms, ProviderEvent, WebhookCapability } from "../webhook";
+import {
+  callbackParams,
+  invalidSignatureError,
+  isFresh,
+  payloadError,
+  plusPrefixed,
+  priceOf,
+  safeEqual,
+} from "../webhook-body";
+import type { VonageConfig, VonageCredentials } from "./vonage";
 
 // Vonage SMS API "signing messages": every parameter but `sig`, sorted by
 // name, joined as "&name=value" with "&" and "=" in values replaced by "_";
@@ -46,10 +52,13 @@ export function vonageSignature(
 }
 
 /** Checks `sig` with the provider's signature secret and refuses timestamps more than 5 minutes away. */
-export function verifyVonage(provider: Provider, params: Record<string, string>, now = Date.now()): boolean {
-  const secret = providerCredentials(provider).signature_secret;
+export function verifyVonage(
+  secret: string | undefined,
+  params: Record<string, string>,
+  now = Date.now(),
+): boolean {
   const sig = params.sig?.toLowerCase();
-  if (typeof secret !== "string" || !secret || !sig || !/^[0-9a-f]+$/.test(sig)) return false;
+  if (!secret || !sig || !/^[0-9a-f]+$/.test(sig)) return false;
   if (!isFresh(params.timestamp, now)) return false;
   const methods = METHODS_BY_LENGTH[sig.length] ?? [];
   return methods.some((m) => safeEqual(vonageSignature(secret, params, m).toLowerCase(), sig));
@@ -121,3 +130,22 @@ function mapVonageReceipt(r: z.infer<typeof deliveryReceipt>): ProviderEvent {
     cost: price ? { amount: price, currency: "EUR" } : null,
   };
 }
+
+/**
+ * Vonage SMS API delivery receipts and inbound messages (GET or POST, form or
+ * JSON), signed with the account's signature secret. The SMS API takes no
+ * reply in the webhook answer, so a keyword is acted on and stored only.
+ */
+export const vonageWebhook: WebhookCapability<VonageConfig, VonageCredentials> = {
+  verify(ctx, req) {
+    if (!verifyVonage(ctx.credentials.signature_secret, callbackParams(req, req.body)))
+      throw invalidSignatureError();
+  },
+  parse(_ctx, req) {
+    const fields = callbackParams(req, req.body);
+    const callback = vonageCallback(fields);
+    return callback.kind === "inbound"
+      ? { events: [], inbound: callback.sms }
+      : { events: [{ event: callback.event, raw: fields }] };
+  },
+};

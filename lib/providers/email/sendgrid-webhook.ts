@@ -1,12 +1,17 @@
 import { EventWebhook, EventWebhookHeader } from "@sendgrid/eventwebhook";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
-import { providerCredentials } from "@/lib/services/providers/providers";
-import { dateFromSeconds, digestId, emailOrNull, isFresh, parseJsonBody, payloadError, text } from "./body";
-import type { ProviderEvent } from "./ingest";
-
-/** SendGrid posts batches; a large one is still well under this. */
-export const SENDGRID_MAX_BODY = 5_000_000;
+import type { ProviderEvent, WebhookCapability } from "../webhook";
+import {
+  dateFromSeconds,
+  digestId,
+  emailOrNull,
+  invalidSignatureError,
+  isFresh,
+  parseJsonBody,
+  payloadError,
+  text,
+} from "../webhook-body";
+import type { SendgridConfig, SendgridCredentials } from "./sendgrid";
 
 const eventWebhook = new EventWebhook();
 
@@ -34,8 +39,12 @@ export function verifySendgridSignature(
 }
 
 /** The provider's signature check plus freshness: a timestamp more than 5 minutes away is a replay. */
-export function verifySendgrid(provider: Provider, raw: Buffer, headers: Headers, now = Date.now()): boolean {
-  const publicKey = providerCredentials(provider).webhook_public_key;
+export function verifySendgrid(
+  publicKey: string | undefined,
+  raw: Buffer,
+  headers: Headers,
+  now = Date.now(),
+): boolean {
   const signature = headers.get(EventWebhookHeader.SIGNATURE());
   const timestamp = headers.get(EventWebhookHeader.TIMESTAMP());
   if (typeof publicKey !== "string" || !publicKey || !signature || !timestamp) return false;
@@ -116,3 +125,14 @@ export function mapSendgridEvent(e: SendgridEvent): ProviderEvent {
       return base;
   }
 }
+
+/** SendGrid's signed event webhook: batches of events, verified as one. */
+export const sendgridWebhook: WebhookCapability<SendgridConfig, SendgridCredentials> = {
+  verify(ctx, req) {
+    if (!verifySendgrid(ctx.credentials.webhook_public_key, req.body, req.headers))
+      throw invalidSignatureError();
+  },
+  parse(_ctx, req) {
+    return { events: sendgridEvents(req.body) };
+  },
+};

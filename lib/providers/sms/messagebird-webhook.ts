@@ -1,10 +1,16 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { Provider } from "@/lib/db/schema";
-import { providerCredentials } from "@/lib/services/providers/providers";
-import { dateFromString, payloadError, plusPrefixed, priceOf, safeEqual } from "./body";
-import type { InboundSms } from "./inbound";
-import type { ProviderEvent } from "./ingest";
+import type { InboundSms, ProviderEvent, WebhookCapability } from "../webhook";
+import {
+  callbackParams,
+  dateFromString,
+  invalidSignatureError,
+  payloadError,
+  plusPrefixed,
+  priceOf,
+  safeEqual,
+} from "../webhook-body";
+import type { MessagebirdConfig, MessagebirdCredentials } from "./messagebird";
 
 // MessageBird signs webhooks with a JWT in the MessageBird-Signature-JWT
 // header: HMAC (HS256) under the account's signing key, issuer "MessageBird",
@@ -74,20 +80,6 @@ export function verifyMessagebirdJwt(
   if (c.payload_hash !== undefined) return safeEqual(c.payload_hash.toLowerCase(), sha256(body));
   // A body nobody signed is not accepted.
   return body.length === 0;
-}
-
-/** The provider's check: its signing key, the signature header, the URL as signed (APP_URL-based when set). */
-export function verifyMessagebird(
-  provider: Provider,
-  headers: Headers,
-  url: string,
-  body: Buffer,
-  now = Date.now(),
-): boolean {
-  const key = providerCredentials(provider).signing_key;
-  const jwt = headers.get(MESSAGEBIRD_SIGNATURE_HEADER);
-  if (typeof key !== "string" || !key || !jwt) return false;
-  return verifyMessagebirdJwt(jwt, key, url, body, now);
 }
 
 const statusReport = z.object({
@@ -165,3 +157,23 @@ export function messagebirdCallback(params: Record<string, string>): Messagebird
     },
   };
 }
+
+/**
+ * MessageBird status reports (GET by default) and incoming messages, signed
+ * with a JWT over the URL (as signed: APP_URL-based when set) and the body.
+ * No reply travels in the answer: keywords are acted on and stored.
+ */
+export const messagebirdWebhook: WebhookCapability<MessagebirdConfig, MessagebirdCredentials> = {
+  verify(ctx, req) {
+    const key = ctx.credentials.signing_key;
+    const jwt = req.headers.get(MESSAGEBIRD_SIGNATURE_HEADER);
+    if (!key || !jwt || !verifyMessagebirdJwt(jwt, key, req.signedUrl, req.body))
+      throw invalidSignatureError();
+  },
+  parse(_ctx, req) {
+    const callback = messagebirdCallback(callbackParams(req, req.body));
+    return callback.kind === "inbound"
+      ? { events: [], inbound: callback.sms }
+      : { events: [{ event: callback.event, raw: callback.raw }] };
+  },
+};
