@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { ConsoleFrame } from "@/components/shell/console-frame";
 import { OrgSwitcher } from "@/components/shell/org-switcher";
 import { Sidebar } from "@/components/shell/sidebar";
 import { getSession } from "@/lib/auth/context";
@@ -13,42 +14,40 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const session = await getSession();
   if (!session) redirect("/login");
   const items = NAV.filter((i) => !i.permission || can(session.active.role, i.permission));
-  return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-60 shrink-0 flex-col bg-slate-900 px-3 py-4">
-        <div className="mb-4 flex items-center gap-2 px-2">
-          <div className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-500 text-sm font-bold text-white">
-            S
-          </div>
-          <span className="text-sm font-semibold text-white">Switchboard</span>
+  const sidebar = (
+    <>
+      <div className="mb-4 flex items-center gap-2 px-2">
+        <div className="flex h-7 w-7 items-center justify-center rounded-md bg-indigo-500 text-sm font-bold text-white">
+          S
         </div>
-        <div className="mb-4 px-1">
-          <OrgSwitcher
-            memberships={session.memberships}
-            activeOrgId={session.active.orgId}
-            action={switchOrganisation}
-          />
-        </div>
-        <Sidebar items={items} />
-        <div className="mt-auto border-t border-slate-800 px-2 pt-3">
-          <p className="truncate text-xs text-slate-300" data-testid="current-user">
-            {session.user.email}
-          </p>
-          <p className="text-xs text-slate-500" data-testid="current-role">
-            {session.active.role}
-          </p>
-          <form action={signOutAction}>
-            <button
-              type="submit"
-              className="mt-2 text-xs text-slate-400 hover:text-white"
-              data-testid="sign-out"
-            >
-              Sign out
-            </button>
-          </form>
-        </div>
-      </aside>
-      <main className="min-w-0 flex-1 px-8 py-6">{children}</main>
-    </div>
+        <span className="text-sm font-semibold text-white">Switchboard</span>
+      </div>
+      <div className="mb-4 px-1">
+        <OrgSwitcher
+          memberships={session.memberships}
+          activeOrgId={session.active.orgId}
+          action={switchOrganisation}
+        />
+      </div>
+      <Sidebar items={items} />
+      <div className="mt-auto border-t border-slate-800 px-2 pt-3">
+        <p className="truncate text-xs text-slate-300" data-testid="current-user">
+          {session.user.email}
+        </p>
+        <p className="text-xs text-slate-500" data-testid="current-role">
+          {session.active.role}
+        </p>
+        <form action={signOutAction}>
+          <button
+            type="submit"
+            className="mt-2 text-xs text-slate-400 hover:text-white"
+            data-testid="sign-out"
+          >
+            Sign out
+          </button>
+        </form>
+      </div>
+    </>
   );
+  return <ConsoleFrame sidebar={sidebar}>{children}</ConsoleFrame>;
 }

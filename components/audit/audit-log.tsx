@@ -1,12 +1,12 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { Table, Td } from "@/components/ui/table";
 import { type AuditFilters, type AuditItem, auditQueries } from "@/lib/queries/settings";
+import { useUrlFilters, useUrlPages } from "@/lib/queries/url-state";
 
 function Changes({ changes }: { changes: AuditItem["changes"] }) {
   if (!changes || Object.keys(changes).length === 0) return <span className="text-slate-400">—</span>;
@@ -28,29 +28,31 @@ function Changes({ changes }: { changes: AuditItem["changes"] }) {
   );
 }
 
+const AUDIT_FILTER_KEYS = ["action", "resource_type", "actor_type", "pages"] as const;
+
 export function AuditLog() {
-  const [filters, setFilters] = useState<AuditFilters>({});
+  const { values, apply, key } = useUrlFilters(AUDIT_FILTER_KEYS);
+  const { pages, ...filters }: AuditFilters & { pages?: string } = values;
   const query = useInfiniteQuery(auditQueries.pages(filters));
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
+  const { rows, hasMore, loadingMore, loadMore } = useUrlPages(query, pages, (n) =>
+    apply({ ...values, pages: String(n) }),
+  );
 
   return (
     <section>
       <form
+        key={key}
         className="mb-4 flex flex-wrap items-end gap-3"
         onSubmit={(e) => {
           e.preventDefault();
-          const f = Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
-          setFilters({
-            action: f.action || undefined,
-            resource_type: f.resource_type || undefined,
-            actor_type: f.actor_type || undefined,
-          });
+          apply(Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>);
         }}
       >
         <label className="text-sm">
           <span className="block text-slate-600">Action</span>
           <input
             name="action"
+            defaultValue={values.action ?? ""}
             placeholder="e.g. api_key.created"
             className="mt-1 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300"
             data-testid="filter-action"
@@ -60,6 +62,7 @@ export function AuditLog() {
           <span className="block text-slate-600">Resource</span>
           <input
             name="resource_type"
+            defaultValue={values.resource_type ?? ""}
             placeholder="e.g. api_key"
             className="mt-1 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300"
           />
@@ -68,6 +71,7 @@ export function AuditLog() {
           <span className="block text-slate-600">Actor</span>
           <select
             name="actor_type"
+            defaultValue={values.actor_type ?? ""}
             className="mt-1 rounded-md border-0 py-1.5 pl-2 pr-7 text-sm ring-1 ring-slate-300"
           >
             <option value="">Any</option>
@@ -116,14 +120,10 @@ export function AuditLog() {
               </tr>
             ))}
           </Table>
-          {query.hasNextPage ? (
+          {hasMore ? (
             <div className="mt-4 text-center">
-              <Button
-                variant="secondary"
-                onClick={() => query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-              >
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
+              <Button variant="secondary" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? "Loading…" : "Load more"}
               </Button>
             </div>
           ) : null}

@@ -3,18 +3,25 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useState } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { Table, Td } from "@/components/ui/table";
 import { billingQueries } from "@/lib/queries/billing";
+import { useUrlFilters, useUrlSearch } from "@/lib/queries/url-state";
 import { date } from "./format";
 import { NewCustomerDialog } from "./new-customer-dialog";
 
+const CUSTOMER_FILTER_KEYS = ["q"] as const;
+
 export function CustomersPanel({ canWrite, testMode = true }: { canWrite: boolean; testMode?: boolean }) {
-  const [search, setSearch] = useState("");
-  const deferred = useDeferredValue(search.trim());
-  const query = useQuery(billingQueries.customers(deferred || undefined));
+  const { values, apply } = useUrlFilters(CUSTOMER_FILTER_KEYS);
+  const {
+    text: search,
+    setText: setSearch,
+    q: settled,
+  } = useUrlSearch(values.q, (next) => apply({ ...values, q: next }, { replace: true }));
+  const query = useQuery(billingQueries.customers(settled || undefined));
   const [creating, setCreating] = useState(false);
   const router = useRouter();
   const rows = query.data?.data ?? [];
@@ -41,8 +48,8 @@ export function CustomersPanel({ canWrite, testMode = true }: { canWrite: boolea
       ) : query.isError ? (
         <ErrorState error={query.error} onRetry={() => query.refetch()} />
       ) : rows.length === 0 ? (
-        <EmptyState title={deferred ? "No customer matches" : "No customers yet"}>
-          {deferred
+        <EmptyState title={settled ? "No customer matches" : "No customers yet"}>
+          {settled
             ? "Try part of a name or an email address."
             : canWrite
               ? "Create one to subscribe it to a price or take a payment."

@@ -14,9 +14,10 @@ import {
 } from "@/lib/queries/campaigns";
 import { ApiError } from "@/lib/queries/fetcher";
 import { templateQueries } from "@/lib/queries/templates";
+import { AbResults } from "./ab-results";
 import { CampaignActions } from "./campaign-actions";
 import { CampaignStatsGrid, InFlightAtCrash } from "./campaign-stats";
-import { CampaignStatusBadge, ProgressBar, percent } from "./format";
+import { CampaignStatusBadge, ProgressBar, percent, progressTone } from "./format";
 import { describeFilter } from "./wizard-state";
 
 const backLink = (
@@ -25,7 +26,7 @@ const backLink = (
   </Link>
 );
 
-export function CampaignDetail({ id }: { id: string }) {
+export function CampaignDetail({ id, userEmail }: { id: string; userEmail: string }) {
   const query = useQuery(campaignQueries.detail(id));
   if (query.isPending) return <LoadingRows rows={6} />;
   if (query.isError) {
@@ -57,7 +58,7 @@ export function CampaignDetail({ id }: { id: string }) {
             <h1 className="text-xl font-semibold text-slate-900" data-testid="campaign-title">
               {c.name}
             </h1>
-            <CampaignStatusBadge status={c.status} testId="campaign-status" />
+            <CampaignStatusBadge status={c.status} outcome={c.outcome} testId="campaign-status" />
           </div>
           <p className="mt-1 flex items-center gap-2 text-sm text-slate-500">
             <ChannelBadge channel={c.channel} />
@@ -66,12 +67,13 @@ export function CampaignDetail({ id }: { id: string }) {
             <span>Created {formatTime(c.created_at)}</span>
           </p>
         </div>
-        <CampaignActions campaign={c} />
+        <CampaignActions campaign={c} userEmail={userEmail} />
       </div>
       <ProgressSection campaign={c} />
       <InFlightAtCrash count={c.stats.in_flight_at_crash} />
       <CampaignStatsGrid campaign={c} />
-      <div className="grid gap-6 lg:grid-cols-2">
+      <AbResults campaign={c} />
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <Settings campaign={c} />
         <RecentMessages campaign={c} />
       </div>
@@ -86,14 +88,32 @@ function statusLine(c: CampaignItem): string {
     case "scheduled":
       return c.send_at ? `Scheduled for ${scheduleText(c)}.` : "Scheduled.";
     case "running":
-      return c.stats.queued > 0 ? `Sending — ${c.stats.queued} waiting.` : "Sending…";
+      return c.stats.queued > 0
+        ? `Sending — ${c.stats.queued} waiting.`
+        : "Every message is with a provider; finishing up…";
     case "paused":
+      if (c.paused_reason === "budget_exceeded")
+        return "Paused by its budget: the hard-stop budget has no room for more marketing messages. Raise the budget (Costs) or wait for the next period, then resume.";
       return "Paused: nothing more is sent until you resume.";
     case "completed":
+      if (c.outcome === "none_sent")
+        return `Completed ${formatTime(c.completed_at)}, but nobody was reached: ${nobodyWhy(c)}.`;
       return `Completed ${formatTime(c.completed_at)}.`;
     case "cancelled":
       return `Cancelled ${formatTime(c.completed_at)}; messages not yet handed to a provider were not sent.`;
   }
+}
+
+/** Why a campaign reached nobody, in words: the rejection reasons with their counts. */
+function nobodyWhy(c: CampaignItem): string {
+  const reasons = Object.entries(c.stats.rejected_by_reason).map(
+    ([reason, n]) => `${n} ${reason.replaceAll("_", " ")}`,
+  );
+  const parts = [
+    ...(c.stats.rejected ? [`${c.stats.rejected} rejected (${reasons.join(", ")})`] : []),
+    ...(c.stats.failed ? [`${c.stats.failed} failed at the provider`] : []),
+  ];
+  return parts.length ? parts.join(" and ") : "the audience was empty";
 }
 
 function ProgressSection({ campaign: c }: { campaign: CampaignItem }) {
@@ -120,10 +140,19 @@ function ProgressSection({ campaign: c }: { campaign: CampaignItem }) {
         label="Campaign progress"
         size="lg"
         testId="campaign-progress"
-        tone={c.status === "completed" ? "green" : c.status === "cancelled" ? "slate" : "indigo"}
+        tone={progressTone(c)}
       />
       <div className="mt-2 flex flex-wrap justify-between gap-2 text-xs text-slate-500">
-        <span data-testid="campaign-status-line">{statusLine(c)}</span>
+        <span
+          data-testid="campaign-status-line"
+          className={
+            c.outcome === "none_sent" || c.paused_reason === "budget_exceeded"
+              ? "font-medium text-rose-700"
+              : undefined
+          }
+        >
+          {statusLine(c)}
+        </span>
         <span className="tabular-nums">
           {Math.max(0, done)} of {c.stats.targeted} handled
           {c.launched_at ? ` · launched ${formatTime(c.launched_at)}` : ""}
@@ -135,9 +164,9 @@ function ProgressSection({ campaign: c }: { campaign: CampaignItem }) {
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="grid grid-cols-[8rem_1fr] gap-3 px-4 py-2.5">
+    <div className="grid grid-cols-[8rem_minmax(0,1fr)] gap-3 px-4 py-2.5">
       <dt className="text-sm text-slate-500">{label}</dt>
-      <dd className="text-sm text-slate-900">{children}</dd>
+      <dd className="min-w-0 text-sm text-slate-900 [overflow-wrap:anywhere]">{children}</dd>
     </div>
   );
 }
@@ -197,7 +226,11 @@ function Settings({ campaign: c }: { campaign: CampaignItem }) {
 
 function RecentMessages({ campaign: c }: { campaign: CampaignItem }) {
   const live = LIVE_STATUSES.has(c.status);
-  const query = useQuery({ ...campaignQueries.messages(c.id, live), enabled: c.status !== "draft" });
+  // The status is part of the key: when the campaign finishes, the panel reloads instead of keeping its last poll.
+  const query = useQuery({
+    ...campaignQueries.messages(c.id, live, c.status),
+    enabled: c.status !== "draft",
+  });
   const href = `/messages?campaign_id=${encodeURIComponent(c.id)}`;
   return (
     <section aria-labelledby="messages-title">

@@ -6,7 +6,7 @@ import { ChannelBadge } from "@/components/messages/format";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { Table, Td } from "@/components/ui/table";
 import { campaignQueries } from "@/lib/queries/campaigns";
-import { CampaignStatusBadge, formatCount, ProgressBar, percent } from "./format";
+import { CampaignStatusBadge, formatCount, ProgressBar, percent, progressTone } from "./format";
 
 const newCampaignLink = (
   <Link
@@ -58,14 +58,14 @@ export function CampaignsList() {
                 <ChannelBadge channel={c.channel} />
               </Td>
               <Td>
-                <CampaignStatusBadge status={c.status} />
+                <CampaignStatusBadge status={c.status} outcome={c.outcome} />
               </Td>
               <Td>
                 <div className="flex w-40 items-center gap-2">
                   <ProgressBar
                     progress={c.stats.progress}
                     label={`Progress of ${c.name}`}
-                    tone={c.status === "completed" ? "green" : c.status === "cancelled" ? "slate" : "indigo"}
+                    tone={progressTone(c)}
                   />
                   <span className="w-10 text-right text-xs tabular-nums text-slate-600">
                     {percent(c.stats.progress)} %

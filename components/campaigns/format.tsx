@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { CampaignStatus } from "@/lib/queries/campaigns";
+import type { CampaignOutcome, CampaignStatus } from "@/lib/queries/campaigns";
 
 const STATUS_TONES = {
   draft: "slate",
@@ -10,10 +10,22 @@ const STATUS_TONES = {
   cancelled: "red",
 } as const satisfies Record<CampaignStatus, string>;
 
-export function CampaignStatusBadge({ status, testId }: { status: CampaignStatus; testId?: string }) {
+/** The status, and for a completed campaign that reached nobody a red badge that says so. */
+export function CampaignStatusBadge({
+  status,
+  outcome = null,
+  testId,
+}: {
+  status: CampaignStatus;
+  outcome?: CampaignOutcome;
+  testId?: string;
+}) {
+  const nobody = status === "completed" && outcome === "none_sent";
   return (
-    <span data-testid={testId} data-status={status}>
-      <Badge tone={STATUS_TONES[status]}>{status}</Badge>
+    <span data-testid={testId} data-status={status} data-outcome={outcome ?? undefined}>
+      <Badge tone={nobody ? "red" : STATUS_TONES[status]}>
+        {nobody ? "completed · nobody reached" : status}
+      </Badge>
     </span>
   );
 }
@@ -35,10 +47,15 @@ export function ProgressBar({
   label: string;
   size?: "sm" | "lg";
   testId?: string;
-  tone?: "indigo" | "green" | "slate";
+  tone?: "indigo" | "green" | "slate" | "red";
 }) {
   const pct = percent(progress);
-  const fill = { indigo: "bg-indigo-500", green: "bg-emerald-500", slate: "bg-slate-400" }[tone];
+  const fill = {
+    indigo: "bg-indigo-500",
+    green: "bg-emerald-500",
+    slate: "bg-slate-400",
+    red: "bg-rose-500",
+  }[tone];
   return (
     <div
       role="progressbar"
@@ -59,4 +76,13 @@ export function ProgressBar({
 
 export function formatCount(n: number): string {
   return n.toLocaleString();
+}
+
+/** The progress bar's colour: green when done, red when done but nobody was reached, grey when cancelled. */
+export function progressTone(c: {
+  status: CampaignStatus;
+  outcome: CampaignOutcome;
+}): "indigo" | "green" | "slate" | "red" {
+  if (c.status === "completed") return c.outcome === "none_sent" ? "red" : "green";
+  return c.status === "cancelled" ? "slate" : "indigo";
 }

@@ -90,6 +90,12 @@ export function AudienceCount({ state }: { state: WizardState }) {
           {data.currency === null ? " (no enabled SMS provider to price it)" : ""}
         </p>
       ) : null}
+      {data.quiet_hours_deferred > 0 ? (
+        <p className="mt-1 text-sm text-amber-800" data-testid="audience-deferred">
+          {data.quiet_hours_deferred} {data.quiet_hours_deferred === 1 ? "recipient is" : "recipients are"} in
+          quiet hours at the send time and will get the message when quiet hours end in their own time zone.
+        </p>
+      ) : null}
       <p className="mt-1 text-xs text-slate-500">
         Opted-out and suppressed contacts are included here and skipped at launch, counted as rejected.
       </p>

@@ -5,10 +5,12 @@ import type { ReactNode } from "react";
 import { FieldError, TextField } from "@/components/ui/field";
 import { audienceListQueries } from "@/lib/queries/campaigns";
 import { composeTemplateQueries } from "@/lib/queries/messages";
+import { ReviewBudget } from "./budget-fit";
 import { AudienceCount } from "./wizard-audience";
 import {
   audienceOf,
   describeFilter,
+  describeSplit,
   localInputToIso,
   type SetField,
   type StepIndex,
@@ -182,11 +184,29 @@ export function ReviewPanel({ state, onEdit }: { state: WizardState; onEdit: (s:
         <Row label="Channel" step={0} onEdit={onEdit}>
           {state.channel === "email" ? "Email" : "SMS"} · {state.category}
         </Row>
-        <Row label="Template" step={1} onEdit={onEdit}>
-          <span data-testid="review-template">
-            {template ? `${template.name} (v${template.version})` : state.templateId ? "…" : "None chosen"}
-          </span>
-        </Row>
+        {state.abEnabled ? (
+          <Row label="A/B test" step={1} onEdit={onEdit}>
+            <div data-testid="review-ab">
+              <ul>
+                {state.variants.map((v) => {
+                  const t = templates.data?.find((x) => x.id === v.templateId);
+                  return (
+                    <li key={v.key}>
+                      {v.name || "?"}: {t ? `${t.name} (v${t.version})` : v.templateId ? "…" : "no template"}
+                    </li>
+                  );
+                })}
+              </ul>
+              <p data-testid="review-ab-split">{describeSplit(state) ?? "Enter the test share"}</p>
+            </div>
+          </Row>
+        ) : (
+          <Row label="Template" step={1} onEdit={onEdit}>
+            <span data-testid="review-template">
+              {template ? `${template.name} (v${template.version})` : state.templateId ? "…" : "None chosen"}
+            </span>
+          </Row>
+        )}
         <Row label="Audience" step={2} onEdit={onEdit}>
           <div data-testid="review-audience">
             {chosen.length ? (
@@ -201,6 +221,9 @@ export function ReviewPanel({ state, onEdit }: { state: WizardState; onEdit: (s:
         </Row>
         <Row label="Recipients" step={2} onEdit={onEdit}>
           <AudienceCount state={state} />
+        </Row>
+        <Row label="Cost and budgets" step={2} onEdit={onEdit}>
+          <ReviewBudget state={state} />
         </Row>
         <Row label="Schedule" step={3}>
           <span data-testid="review-schedule">{describeSchedule(state)}</span>

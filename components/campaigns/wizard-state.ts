@@ -10,6 +10,15 @@ export interface FilterRow {
   value: string;
 }
 
+export type AbMetric = "opens" | "clicks" | "delivered" | "manual";
+
+export interface VariantRow {
+  /** Stable React key. */
+  key: number;
+  name: string;
+  templateId: string;
+}
+
 export interface WizardState {
   name: string;
   channel: CampaignChannel;
@@ -22,6 +31,12 @@ export interface WizardState {
   sendAt: string;
   localTime: boolean;
   throttle: string;
+  /** A/B test: variants replace the single template. */
+  abEnabled: boolean;
+  variants: VariantRow[];
+  testPercent: string;
+  metric: AbMetric;
+  waitMinutes: string;
 }
 
 export type SetField = <K extends keyof WizardState>(key: K, value: WizardState[K]) => void;
@@ -37,6 +52,14 @@ export const EMPTY_WIZARD: WizardState = {
   sendAt: "",
   localTime: false,
   throttle: "",
+  abEnabled: false,
+  variants: [
+    { key: 1, name: "A", templateId: "" },
+    { key: 2, name: "B", templateId: "" },
+  ],
+  testPercent: "20",
+  metric: "clicks",
+  waitMinutes: "60",
 };
 
 export const STEPS = ["Basics", "Content", "Audience", "Schedule"] as const;
@@ -55,7 +78,7 @@ const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 export function stepOfField(field: string): StepIndex {
   const root = field.split(".")[0] ?? "";
   if (root === "name" || root === "channel" || root === "category") return 0;
-  if (root === "template_id") return 1;
+  if (root === "template_id" || root === "variants" || root === "ab_test") return 1;
   if (root === "audience") return 2;
   return 3;
 }
@@ -94,10 +117,13 @@ export function audienceOf(state: WizardState, { completeOnly = false } = {}) {
 export function previewBody(state: WizardState): AudiencePreviewBody | null {
   const audience = audienceOf(state, { completeOnly: true });
   if (audience.list_ids.length === 0 && !audience.filter) return null;
+  const sendAt = state.when === "later" ? localInputToIso(state.sendAt, state.localTime) : null;
   return {
     channel: state.channel,
     audience,
+    category: state.category,
     ...(state.templateId ? { template_id: state.templateId } : {}),
+    ...(sendAt ? { send_at: sendAt, local_time: state.localTime } : {}),
   };
 }
 
@@ -134,13 +160,62 @@ export function buildPayload(state: WizardState) {
     send_at: later ? localInputToIso(state.sendAt, state.localTime) : null,
     local_time: later && state.localTime,
     throttle_per_minute: throttle === "" ? null : Number(throttle),
+    ...(state.abEnabled ? abPayload(state) : {}),
   };
+}
+
+const numberOrRaw = (v: string) => (v.trim() === "" || Number.isNaN(Number(v)) ? v : Number(v));
+
+/** The variants and ab_test of the payload; template_id becomes the first variant's. */
+function abPayload(state: WizardState) {
+  const wait = state.waitMinutes.trim();
+  return {
+    template_id: state.variants[0]?.templateId ?? "",
+    variants: state.variants.map((v) => ({ name: v.name.trim(), template_id: v.templateId })),
+    ab_test: {
+      test_percent: numberOrRaw(state.testPercent),
+      metric: state.metric,
+      ...(state.metric === "manual" && wait === "" ? {} : { wait_minutes: numberOrRaw(wait) }),
+    },
+  };
+}
+
+const METRIC_WORDS: Record<AbMetric, string> = {
+  opens: "opens",
+  clicks: "clicks",
+  delivered: "deliveries",
+  manual: "",
+};
+
+const pct = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} %`;
+
+/** "10 % test: 5 % A, 5 % B; 90 % wait for the winner after 60 min by clicks" — or null while incomplete. */
+export function describeSplit(state: WizardState): string | null {
+  const p = Number(state.testPercent);
+  if (!state.abEnabled || !Number.isFinite(p) || p <= 0 || p >= 100) return null;
+  const share = p / state.variants.length;
+  const arms = state.variants.map((v) => `${pct(share)} ${v.name.trim() || "?"}`).join(", ");
+  const rest = `${pct(100 - p)} wait for the winner`;
+  const wait = state.waitMinutes.trim();
+  const tail =
+    state.metric === "manual"
+      ? `${rest} you pick${wait ? ` (or after ${wait} min)` : ""}`
+      : `${rest} after ${wait || "?"} min by ${METRIC_WORDS[state.metric]}`;
+  return `${pct(p)} test: ${arms}; ${tail}`;
 }
 
 /** Checks the schema cannot make with the wizard's wording: an empty pick is "missing", not "malformed". */
 export function wizardErrors(state: WizardState): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!state.templateId) errors.template_id = "Choose a template";
+  if (state.abEnabled) {
+    state.variants.forEach((v, i) => {
+      if (!v.name.trim()) errors[`variants.${i}.name`] = "Name this variant";
+      if (!v.templateId) errors[`variants.${i}.template_id`] = "Choose a template for this variant";
+    });
+    if (state.testPercent.trim() === "") errors["ab_test.test_percent"] = "Enter the share to test, 1 to 99";
+    if (state.metric !== "manual" && state.waitMinutes.trim() === "")
+      errors["ab_test.wait_minutes"] = "Enter how many minutes to wait before choosing";
+  } else if (!state.templateId) errors.template_id = "Choose a template";
   if (state.when === "later" && !state.sendAt) errors.send_at = "Choose a date and time, or send now";
   startedRows(state.filters).forEach((r, i) => {
     if (!r.field.trim()) errors[`audience.filter.all.${i}.field`] = "Name the attribute";

@@ -7,6 +7,7 @@ import { CATEGORY_OPTIONS } from "@/components/messages/compose-payload";
 import { SelectField, TextField } from "@/components/ui/field";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { composeTemplateQueries, type TemplateItem } from "@/lib/queries/messages";
+import { AbTestSection } from "./wizard-ab";
 import type { SetField, WizardState } from "./wizard-state";
 
 interface StepProps {
@@ -158,12 +159,10 @@ function TemplateSummary({ template }: { template: TemplateItem }) {
 
 export function ContentStep({ state, set, errors }: StepProps) {
   const query = useQuery(composeTemplateQueries.list(state.channel));
-  const hintId = useId();
   const channelName = state.channel === "email" ? "email" : "SMS";
   if (query.isPending) return <LoadingRows rows={2} />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   const templates = query.data;
-  const template = templates.find((t) => t.id === state.templateId) ?? null;
   if (templates.length === 0) {
     return (
       <div className="space-y-4">
@@ -185,6 +184,20 @@ export function ContentStep({ state, set, errors }: StepProps) {
       </div>
     );
   }
+  return (
+    <div className="space-y-4">
+      {state.abEnabled ? null : (
+        <SingleTemplate state={state} set={set} errors={errors} templates={templates} />
+      )}
+      <AbTestSection state={state} set={set} errors={errors} templates={templates} />
+    </div>
+  );
+}
+
+function SingleTemplate({ state, set, errors, templates }: StepProps & { templates: TemplateItem[] }) {
+  const hintId = useId();
+  const channelName = state.channel === "email" ? "email" : "SMS";
+  const template = templates.find((t) => t.id === state.templateId) ?? null;
   return (
     <div className="space-y-4">
       <SelectField

@@ -8,6 +8,7 @@ import { useToast } from "@/components/ui/toast";
 import { type CampaignItem, campaignQueries } from "@/lib/queries/campaigns";
 import { ApiError, api, fieldErrors } from "@/lib/queries/fetcher";
 import { type CampaignCreate, campaignCreate } from "@/lib/validation/campaigns";
+import { LaunchConfirmDialog } from "./launch-confirm";
 import { AudienceStep } from "./wizard-audience";
 import { ReviewPanel, ScheduleStep } from "./wizard-schedule";
 import {
@@ -25,7 +26,7 @@ import { BasicsStep, ContentStep } from "./wizard-steps";
 
 /** Fields some step shows beside its input; anything else the API reports is listed above the wizard. */
 const SHOWN =
-  /^(name|channel|category|template_id|audience|audience\.list_ids(\..*)?|audience\.filter(\..*)?|send_at|local_time|throttle_per_minute)$/;
+  /^(name|channel|category|template_id|audience|audience\.list_ids(\..*)?|audience\.filter(\..*)?|send_at|local_time|throttle_per_minute|variants(\..*)?|ab_test(\..*)?)$/;
 
 type Validation = { ok: true; data: CampaignCreate } | { ok: false; errors: Record<string, string> };
 
@@ -93,7 +94,7 @@ function StepIndicator({
   );
 }
 
-export function CampaignWizard() {
+export function CampaignWizard({ userEmail }: { userEmail: string }) {
   const router = useRouter();
   const qc = useQueryClient();
   const toast = useToast();
@@ -102,6 +103,7 @@ export function CampaignWizard() {
   const [reached, setReached] = useState<StepIndex>(0);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState<CampaignCreate | null>(null);
 
   const set: SetField = (key, value) => setState((s) => ({ ...s, [key]: value }));
 
@@ -130,6 +132,7 @@ export function CampaignWizard() {
       router.push(`/campaigns/${campaign.id}`);
     },
     onError: (e) => {
+      setConfirming(null);
       if (e instanceof ApiError && Object.keys(e.fields).length > 0) {
         setErrors(e.fields);
         setFormError(e.message);
@@ -143,7 +146,12 @@ export function CampaignWizard() {
 
   function changeChannel(channel: WizardState["channel"]) {
     // Templates belong to one channel; lists and filters do not.
-    setState((s) => ({ ...s, channel, templateId: "" }));
+    setState((s) => ({
+      ...s,
+      channel,
+      templateId: "",
+      variants: s.variants.map((v) => ({ ...v, templateId: "" })),
+    }));
     setErrors(({ template_id: _, ...rest }) => rest);
   }
 
@@ -169,7 +177,9 @@ export function CampaignWizard() {
       return;
     }
     setErrors({});
-    mutation.mutate({ body: result.data, launch });
+    // Launch asks first, with the dry run's numbers; a draft saves at once.
+    if (launch) setConfirming(result.data);
+    else mutation.mutate({ body: result.data, launch });
   }
 
   const busy = mutation.isPending || mutation.isSuccess;
@@ -244,6 +254,26 @@ export function CampaignWizard() {
           )}
         </div>
       </div>
+      <LaunchConfirmDialog
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        name={state.name}
+        userEmail={userEmail}
+        pending={mutation.isPending}
+        body={
+          confirming
+            ? {
+                channel: confirming.channel,
+                template_id: confirming.template_id ?? confirming.variants?.[0]?.template_id ?? "",
+                category: confirming.category,
+                audience: confirming.audience,
+                send_at: confirming.send_at ?? null,
+                local_time: confirming.local_time,
+              }
+            : null
+        }
+        onConfirm={() => confirming && mutation.mutate({ body: confirming, launch: true })}
+      />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { Table, Td } from "@/components/ui/table";
 import { type ContactItem, contactQueries, listQueries } from "@/lib/queries/contacts";
+import { useUrlFilters, useUrlPages, useUrlSearch } from "@/lib/queries/url-state";
 import { DeleteContactDialog, EraseContactDialog } from "./confirm-dialogs";
 import { ContactDialog } from "./contact-dialog";
 import { ImportDialog } from "./import-dialog";
@@ -29,17 +30,27 @@ type Dialog =
   | { kind: "import" }
   | null;
 
-export function ContactsPanel({ initialListId }: { initialListId?: string }) {
-  const [q, setQ] = useState("");
-  const [listId, setListId] = useState(initialListId ?? "");
+const CONTACT_FILTER_KEYS = ["q", "list_id", "pages"] as const;
+
+export function ContactsPanel() {
+  const { values, apply } = useUrlFilters(CONTACT_FILTER_KEYS);
+  const listId = values.list_id ?? "";
+  const setListId = (id: string) => apply({ ...values, list_id: id, pages: undefined });
+  const {
+    text: q,
+    setText: setQ,
+    q: settled,
+  } = useUrlSearch(values.q, (next) => apply({ ...values, q: next }, { replace: true }));
   const [dialog, setDialog] = useState<Dialog>(null);
   const query = useInfiniteQuery(
-    contactQueries.list({ q: q.trim() || undefined, listId: listId || undefined }),
+    contactQueries.list({ q: settled || undefined, listId: listId || undefined }),
   );
   const listsQuery = useQuery(listQueries.list());
   const lists = listsQuery.data?.data ?? [];
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = Boolean(q.trim() || listId);
+  const { rows, hasMore, loadingMore, loadMore } = useUrlPages(query, values.pages, (n) =>
+    apply({ ...values, pages: String(n) }),
+  );
+  const filtered = Boolean(settled || listId);
   const close = () => setDialog(null);
 
   return (
@@ -160,14 +171,10 @@ export function ContactsPanel({ initialListId }: { initialListId?: string }) {
               </tr>
             ))}
           </Table>
-          {query.hasNextPage ? (
+          {hasMore ? (
             <div className="mt-4 text-center">
-              <Button
-                variant="secondary"
-                onClick={() => query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-              >
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
+              <Button variant="secondary" onClick={loadMore} disabled={loadingMore}>
+                {loadingMore ? "Loading…" : "Load more"}
               </Button>
             </div>
           ) : null}

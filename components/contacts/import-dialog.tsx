@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -16,9 +16,11 @@ import {
   uploadContactsCsv,
 } from "@/lib/queries/contacts";
 import { ApiError } from "@/lib/queries/fetcher";
+import { type ColumnChoice, type CsvPreview, choicesFor, mappingOf, readCsvPreview } from "./csv-preview";
+import { ImportListPicker } from "./import-list-picker";
+import { ColumnMappingTable, RowsPreview } from "./import-mapping";
 
 const MAX_BYTES = 50 * 1024 * 1024;
-const SHOWN_ERRORS = 50;
 
 export function ImportDialog({
   open,
@@ -45,6 +47,12 @@ export function ImportDialog({
   );
 }
 
+type PreviewState =
+  | { kind: "none" }
+  | { kind: "reading" }
+  | { kind: "ready"; preview: CsvPreview }
+  | { kind: "unreadable"; message: string };
+
 function ImportForm({
   lists,
   onStarted,
@@ -55,24 +63,54 @@ function ImportForm({
   onCancel: () => void;
 }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<PreviewState>({ kind: "none" });
+  const [choices, setChoices] = useState<Record<string, ColumnChoice>>({});
+  const [listId, setListId] = useState("");
+  const chosen = useRef<File | null>(null);
   const fileId = useId();
-  const listId = useId();
   const upload = useMutation({
-    mutationFn: ({ file, list }: { file: File; list: string | null }) => uploadContactsCsv(file, list),
+    mutationFn: (v: { file: File; list: string | null; mapping: Record<string, string> | null }) =>
+      uploadContactsCsv(v.file, v.list, v.mapping),
     onSuccess: (r) => onStarted(r.import_id),
     onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
   });
+  const ready = preview.kind === "ready" ? preview.preview : null;
+  const mapped = ready ? mappingOf(choices) : null;
+
+  async function choose(f: File | null) {
+    chosen.current = f;
+    setFile(f);
+    setErrors({});
+    if (!f) return setPreview({ kind: "none" });
+    setPreview({ kind: "reading" });
+    let next: PreviewState;
+    let guessed: Record<string, ColumnChoice> = {};
+    try {
+      const p = await readCsvPreview(f);
+      if (p.header.filter(Boolean).length === 0) throw new Error("the first row names no columns");
+      guessed = choicesFor(p.header);
+      next = { kind: "ready", preview: p };
+    } catch (e) {
+      // The server reads the file again and reports what is wrong with it, row by row.
+      next = { kind: "unreadable", message: e instanceof Error ? e.message : String(e) };
+    }
+    // Another file chosen meanwhile wins.
+    if (chosen.current !== f) return;
+    setChoices(guessed);
+    setPreview(next);
+  }
+
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const file = form.get("file");
-    if (!(file instanceof File) || file.size === 0) return setErrors({ file: "Choose a CSV file" });
+    if (!file || file.size === 0) return setErrors({ file: "Choose a CSV file" });
     if (file.size > MAX_BYTES)
       return setErrors({ file: "The file is larger than 50 MB; split it into smaller files" });
+    if (mapped?.problem) return setErrors({ mapping: mapped.problem });
     setErrors({});
-    const list = String(form.get("list_id") ?? "");
-    upload.mutate({ file, list: list || null });
+    upload.mutate({ file, list: listId || null, mapping: mapped?.mapping ?? null });
   }
+
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       {errors.form ? (
@@ -81,10 +119,10 @@ function ImportForm({
         </p>
       ) : null}
       <div className="rounded-md bg-slate-50 p-3 text-xs text-slate-600">
-        The first row names the columns. <strong>email</strong> or <strong>phone</strong> is required;{" "}
-        <strong>name</strong>, <strong>timezone</strong> and <strong>locale</strong> are read too (any letter
-        case), and every other column becomes an attribute. Existing contacts with the same email or phone are
-        updated. Opt-outs are never lifted by an import.
+        The first row names the columns; after you choose a file you can say what each one is. An{" "}
+        <strong>email</strong> or a <strong>phone</strong> column is required. A row with a bad email but a
+        good phone (or the other way round) is imported without the bad one, and the problem is reported.
+        Existing contacts with the same email or phone are updated. Opt-outs are never lifted by an import.
       </div>
       <div>
         <label htmlFor={fileId} className="block text-sm font-medium text-slate-700">
@@ -95,37 +133,55 @@ function ImportForm({
           type="file"
           name="file"
           accept=".csv,text/csv"
+          onChange={(e) => choose(e.target.files?.[0] ?? null)}
           className="mt-1 block w-full text-sm text-slate-700 file:mr-3 file:rounded-md file:border-0 file:bg-slate-100 file:px-3 file:py-2 file:text-sm file:font-medium"
           aria-invalid={Boolean(errors.file)}
           data-testid="import-file"
         />
         <FieldError name="file" error={errors.file} />
       </div>
-      <div>
-        <label htmlFor={listId} className="block text-sm font-medium text-slate-700">
-          Add the contacts to a list (optional)
-        </label>
-        <select
-          id={listId}
-          name="list_id"
-          defaultValue=""
-          className="mt-1 block w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300"
-          data-testid="import-list"
-        >
-          <option value="">No list</option>
-          {lists.map((l) => (
-            <option key={l.id} value={l.id}>
-              {l.name}
-            </option>
-          ))}
-        </select>
-        <FieldError name="list_id" error={errors.list_id} />
-      </div>
+      {preview.kind === "reading" ? <p className="text-xs text-slate-500">Reading the first rows…</p> : null}
+      {preview.kind === "unreadable" ? (
+        <p className="text-xs text-amber-800" data-testid="import-preview-unavailable">
+          No preview ({preview.message}); the columns will be read by their names.
+        </p>
+      ) : null}
+      {ready ? (
+        <div className="space-y-3">
+          <div>
+            <h3 className="text-sm font-medium text-slate-700">Columns</h3>
+            <p className="mb-2 text-xs text-slate-500">
+              Guessed from the column names; first and last name are joined into the name.
+            </p>
+            <ColumnMappingTable
+              preview={ready}
+              choices={choices}
+              onChange={(column, choice) => setChoices((c) => ({ ...c, [column]: choice }))}
+            />
+            <FieldError name="mapping" error={errors.mapping ?? mapped?.problem} />
+          </div>
+          <div>
+            <h3 className="mb-2 text-sm font-medium text-slate-700">
+              First {ready.rows.length === 1 ? "row" : `${ready.rows.length} rows`}
+            </h3>
+            {ready.rows.length ? (
+              <RowsPreview preview={ready} choices={choices} />
+            ) : (
+              <p className="text-xs text-slate-500">The file has a header and no rows.</p>
+            )}
+          </div>
+        </div>
+      ) : null}
+      <ImportListPicker lists={lists} value={listId} onChange={setListId} error={errors.list_id} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
           Cancel
         </Button>
-        <Button type="submit" disabled={upload.isPending} data-testid="import-submit">
+        <Button
+          type="submit"
+          disabled={upload.isPending || preview.kind === "reading"}
+          data-testid="import-submit"
+        >
           {upload.isPending ? "Uploading…" : "Import"}
         </Button>
       </div>
@@ -207,16 +263,28 @@ function ImportProgress({
       </dl>
       {i && i.errors.length > 0 ? (
         <div>
-          <p className="mb-2 text-xs text-slate-500">
-            Row 1 is the first row after the header
-            {i.errors.length > SHOWN_ERRORS
-              ? `; the first ${SHOWN_ERRORS} of ${i.failed} problems are shown`
-              : ""}
-            .
-          </p>
+          <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+            <p className="text-xs text-slate-500">
+              Row 1 is the first row after the header
+              {i.error_count > i.errors.length
+                ? `; the first ${i.errors.length} of ${i.error_count} problems are shown`
+                : ""}
+              .
+            </p>
+            {finished ? (
+              <a
+                href={`/api/v1/contacts/imports/${encodeURIComponent(id)}/errors`}
+                download
+                className="text-xs font-medium text-indigo-700 hover:underline"
+                data-testid="import-errors-download"
+              >
+                Download all {i.error_count} problems (CSV)
+              </a>
+            ) : null}
+          </div>
           <div className="max-h-64 overflow-y-auto">
             <Table head={["Row", "Field", "Reason"]} testId="import-errors">
-              {i.errors.slice(0, SHOWN_ERRORS).map((e) => (
+              {i.errors.map((e) => (
                 <tr key={`${e.row}-${e.field}-${e.reason}`} data-testid="import-error-row">
                   <Td>{e.row === 0 ? "file" : e.row}</Td>
                   <Td>{e.field}</Td>

@@ -3,24 +3,15 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useCallback, useEffect, useId, useState } from "react";
+import { useCallback, useId } from "react";
 import { ErrorState, LoadingRows } from "@/components/ui/states";
 import { conversationQueries } from "@/lib/queries/conversations";
+import { useUrlSearch } from "@/lib/queries/url-state";
 import { ConversationList } from "./conversation-list";
 import { ConversationThread } from "./conversation-thread";
 
 export const EMPTY_CONVERSATIONS =
   "No conversations yet. Replies to your SMS appear here once an SMS provider's inbound webhook is set up (Settings → Messaging shows the URL).";
-
-/** The search box's text, sent to the API once typing pauses. */
-function useDebounced(value: string, ms: number): string {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return debounced;
-}
 
 export function ConversationsView() {
   const searchId = useId();
@@ -31,8 +22,17 @@ export function ConversationsView() {
       .get("number")
       ?.replace(/^ (?=\d)/, "+")
       .trim() || null;
-  const [search, setSearch] = useState("");
-  const q = useDebounced(search.trim(), 250);
+  // The search is in the URL too (?q=), beside the selected thread.
+  const {
+    text: search,
+    setText: setSearch,
+    q,
+  } = useUrlSearch(params.get("q") ?? undefined, (next) => {
+    const url = new URL(window.location.href);
+    if (next) url.searchParams.set("q", next);
+    else url.searchParams.delete("q");
+    window.history.replaceState(null, "", `${url.pathname}?${url.searchParams.toString()}`);
+  });
   const query = useInfiniteQuery(conversationQueries.list(q));
   const items = query.data?.pages.flatMap((p) => p.data) ?? [];
 

@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/badge";
+import { formatMoney } from "@/lib/format/money";
 
 type Tone = "slate" | "green" | "amber" | "red" | "indigo";
 
@@ -28,19 +29,9 @@ export function ChannelBadge({ channel }: { channel: string }) {
 }
 
 /** Provider prices are fractions of a cent per segment, so keep four decimals rather than rounding to zero. */
+/** Money as the whole console shows it (lib/format/money). */
 export function formatCost(amount: number | null, currency: string | null): string {
-  if (amount === null) return "—";
-  if (!currency) return amount.toFixed(4);
-  try {
-    return new Intl.NumberFormat(undefined, {
-      style: "currency",
-      currency,
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 4,
-    }).format(amount);
-  } catch {
-    return `${amount.toFixed(4)} ${currency}`;
-  }
+  return formatMoney(amount, currency);
 }
 
 export function formatTime(iso: string | null): string {

@@ -12,6 +12,7 @@ import { ChannelBadge, StatusBadge } from "./format";
 import { MessageContent } from "./message-content";
 import { MessageFacts } from "./message-facts";
 import { MessageTimeline } from "./message-timeline";
+import { ResendButton } from "./resend-button";
 
 function BackLink() {
   return (
@@ -69,12 +70,21 @@ export function MessageDetailView({ id }: { id: string }) {
               <span className="text-xs text-slate-400">· updating live</span>
             )}
           </p>
+          {m.resent_from ? (
+            <p className="mt-1 text-sm text-slate-500" data-testid="resent-from">
+              Resends{" "}
+              <Link href={`/messages/${m.resent_from}`} className="font-mono text-xs text-indigo-600">
+                {m.resent_from}
+              </Link>
+            </p>
+          ) : null}
           {m.error ? (
             <p className="mt-2 text-sm text-rose-600" data-testid="message-error">
               {m.error}
             </p>
           ) : null}
         </div>
+        <ResendButton id={m.id} status={m.status} />
         {CANCELLABLE_STATUSES.has(m.status) ? (
           <Button variant="danger" onClick={() => setCancelling(true)} data-testid="cancel-message">
             Cancel message

@@ -18,7 +18,34 @@ function hasData(data: unknown): boolean {
   return typeof data !== "object" || Object.keys(data).length > 0;
 }
 
+interface QuietHoursNote {
+  zone: string;
+  zones: string[];
+  reason: string;
+  window: string;
+  until: string | null;
+}
+
+function quietHoursOf(data: unknown): QuietHoursNote | null {
+  if (!data || typeof data !== "object" || !("quiet_hours" in data)) return null;
+  const q = (data as { quiet_hours: unknown }).quiet_hours;
+  return q && typeof q === "object" && "zone" in q ? (q as QuietHoursNote) : null;
+}
+
+/** In words: why a marketing SMS waits, and by whose clock. */
+function QuietHoursExplanation({ note }: { note: QuietHoursNote }) {
+  const others = note.zones.filter((z) => z !== note.zone);
+  return (
+    <p className="mt-1 text-sm text-amber-800" data-testid="quiet-hours-explanation">
+      Held for quiet hours ({note.window}) in {note.zone}
+      {note.until ? ` until ${new Date(note.until).toLocaleString()}` : ""}: the zone comes from {note.reason}
+      {others.length ? `; quiet hours also had to be over in ${others.join(", ")}` : ""}.
+    </p>
+  );
+}
+
 function EventRow({ event }: { event: Event }) {
+  const quiet = quietHoursOf(event.data);
   return (
     <li className="flex gap-3" data-testid="event-row" data-type={event.type}>
       <span className="mt-1.5 h-2 w-2 shrink-0 rounded-full bg-slate-300" aria-hidden />
@@ -29,6 +56,7 @@ function EventRow({ event }: { event: Event }) {
             {new Date(event.at).toLocaleString()}
           </time>
         </div>
+        {quiet ? <QuietHoursExplanation note={quiet} /> : null}
         {hasData(event.data) ? (
           <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all text-xs text-slate-500">
             {prettyJson(event.data)}

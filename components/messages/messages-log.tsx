@@ -1,23 +1,26 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { Table, Td } from "@/components/ui/table";
-import { type MessageFilters, type MessageItem, messageQueries } from "@/lib/queries/messages";
+import { type MessageItem, messageQueries } from "@/lib/queries/messages";
+import { useUrlFilters } from "@/lib/queries/url-state";
 import { ComposeDialog } from "./compose-dialog";
 import { ChannelBadge, formatCost, StatusBadge } from "./format";
-import { MessageFiltersForm } from "./message-filters";
+import { MESSAGE_FILTER_KEYS, MessageFiltersForm, toMessageFilters } from "./message-filters";
 
 function Content({ m }: { m: MessageItem }) {
   if (m.subject) return <span className="block max-w-xs truncate">{m.subject}</span>;
-  if (m.channel === "sms" && m.segments !== null) {
-    // The log's list shape carries no SMS body; segments and encoding are what it has.
+  if (m.channel === "sms" && m.body) {
     return (
-      <span className="text-slate-500">
-        {m.encoding ?? "SMS"} · {m.segments} segment{m.segments === 1 ? "" : "s"}
+      <span className="block max-w-xs truncate" title={m.body}>
+        {m.body}
+        {m.segments !== null && m.segments > 1 ? (
+          <span className="ml-1 text-xs text-slate-400">({m.segments} segments)</span>
+        ) : null}
       </span>
     );
   }
@@ -74,20 +77,42 @@ function MessageRow({ m }: { m: MessageItem }) {
 }
 
 export function MessagesLog() {
-  const [filters, setFilters] = useState<MessageFilters>({});
+  const { values, apply, key } = useUrlFilters(MESSAGE_FILTER_KEYS);
+  const filters = toMessageFilters(values);
   const [composing, setComposing] = useState(false);
-  const query = useInfiniteQuery(messageQueries.list(filters));
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
-  const filtered = Object.values(filters).some(Boolean);
+  const cursor = values.cursor ?? null;
+  const query = useQuery(messageQueries.page(filters, cursor));
+  const rows = query.data?.data ?? [];
+  const filtered = Object.values(filters).some(Boolean) || Boolean(cursor);
 
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-end justify-between gap-3">
-        <MessageFiltersForm onApply={setFilters} />
+        <MessageFiltersForm key={key} values={values} onApply={apply} />
         <Button onClick={() => setComposing(true)} data-testid="compose-message">
           New message
         </Button>
       </div>
+      {values.campaign_id ? (
+        <p
+          className="mb-3 flex flex-wrap items-center gap-2 text-sm text-slate-600"
+          data-testid="filter-campaign"
+        >
+          Messages of one campaign
+          <Link href={`/campaigns/${values.campaign_id}`} className="text-indigo-700 hover:underline">
+            open the campaign
+          </Link>
+          <button
+            type="button"
+            className="rounded px-1.5 text-slate-500 ring-1 ring-slate-300 hover:bg-slate-100"
+            onClick={() => apply({ ...values, campaign_id: undefined })}
+            aria-label="Show messages of every campaign"
+            data-testid="filter-campaign-clear"
+          >
+            ✕
+          </button>
+        </p>
+      ) : null}
       {query.isPending ? (
         <LoadingRows rows={6} />
       ) : query.isError ? (
@@ -115,18 +140,29 @@ export function MessagesLog() {
               <MessageRow key={m.id} m={m} />
             ))}
           </Table>
-          {query.hasNextPage ? (
-            <div className="mt-4 text-center">
+          <div className="mt-4 flex items-center justify-between gap-3 text-sm">
+            {cursor ? (
               <Button
                 variant="secondary"
-                onClick={() => query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-                data-testid="load-more"
+                onClick={() => apply({ ...values, cursor: undefined })}
+                data-testid="page-newest"
               >
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
+                ← Newest
               </Button>
-            </div>
-          ) : null}
+            ) : (
+              <span />
+            )}
+            {query.data?.next_cursor ? (
+              <Button
+                variant="secondary"
+                onClick={() => apply({ ...values, cursor: query.data?.next_cursor ?? undefined })}
+                disabled={query.isPlaceholderData}
+                data-testid="page-older"
+              >
+                Older →
+              </Button>
+            ) : null}
+          </div>
         </>
       )}
       <ComposeDialog open={composing} onClose={() => setComposing(false)} />

@@ -9,15 +9,24 @@ import { Table, Td } from "@/components/ui/table";
 import { useToast } from "@/components/ui/toast";
 import { consentQueries, type OptOutItem } from "@/lib/queries/consent";
 import { api } from "@/lib/queries/fetcher";
+import { useUrlFilters, useUrlPages, useUrlSearch } from "@/lib/queries/url-state";
 import { AddOptOutDialog } from "./add-opt-out-dialog";
 import { SuppressionsPanel } from "./suppressions-panel";
 
+const OPT_OUT_FILTER_KEYS = ["q", "channel", "pages"] as const;
+
 function OptOutList() {
-  const [q, setQ] = useState("");
-  const [channel, setChannel] = useState("");
+  const { values, apply } = useUrlFilters(OPT_OUT_FILTER_KEYS);
+  const channel = values.channel ?? "";
+  const setChannel = (c: string) => apply({ ...values, channel: c, pages: undefined });
+  const {
+    text: q,
+    setText: setQ,
+    q: settled,
+  } = useUrlSearch(values.q, (next) => apply({ ...values, q: next, pages: undefined }, { replace: true }));
   const [adding, setAdding] = useState(false);
   const query = useInfiniteQuery(
-    consentQueries.optOuts({ q: q || undefined, channel: channel || undefined }),
+    consentQueries.optOuts({ q: settled || undefined, channel: channel || undefined }),
   );
   const qc = useQueryClient();
   const toast = useToast();
@@ -33,7 +42,9 @@ function OptOutList() {
     },
     onError: (e) => toast(e.message, "error"),
   });
-  const rows = query.data?.pages.flatMap((p) => p.data) ?? [];
+  const { rows, hasMore, loadingMore, loadMore } = useUrlPages(query, values.pages, (n) =>
+    apply({ ...values, pages: String(n) }),
+  );
   return (
     <section>
       <div className="mb-4 flex flex-wrap items-end gap-3">
@@ -115,13 +126,9 @@ function OptOutList() {
               </tr>
             ))}
           </Table>
-          {query.hasNextPage ? (
+          {hasMore ? (
             <div className="mt-4 text-center">
-              <Button
-                variant="secondary"
-                onClick={() => query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-              >
+              <Button variant="secondary" onClick={loadMore} disabled={loadingMore}>
                 Load more
               </Button>
             </div>

@@ -2,10 +2,10 @@
 
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { type Channel, outboxQueries } from "@/lib/queries/messages";
+import { useUrlFilters, useUrlPages } from "@/lib/queries/url-state";
 import { OutboxEmail } from "./outbox-email";
 import { OutboxSms } from "./outbox-sms";
 
@@ -15,10 +15,20 @@ const TABS: { value: Channel | undefined; label: string; testId: string }[] = [
   { value: "sms", label: "SMS", testId: "outbox-tab-sms" },
 ];
 
+const OUTBOX_FILTER_KEYS = ["channel", "pages"] as const;
+
 export function OutboxPanel() {
-  const [channel, setChannel] = useState<Channel | undefined>(undefined);
+  const { values, apply } = useUrlFilters(OUTBOX_FILTER_KEYS);
+  const channel: Channel | undefined =
+    values.channel === "email" || values.channel === "sms" ? values.channel : undefined;
+  const setChannel = (c: Channel | undefined) => apply({ channel: c });
   const query = useInfiniteQuery(outboxQueries.list(channel));
-  const items = query.data?.pages.flatMap((p) => p.data) ?? [];
+  const {
+    rows: items,
+    hasMore,
+    loadingMore,
+    loadMore,
+  } = useUrlPages(query, values.pages, (n) => apply({ ...values, pages: String(n) }));
 
   return (
     <section>
@@ -71,15 +81,10 @@ export function OutboxPanel() {
               </li>
             ))}
           </ul>
-          {query.hasNextPage ? (
+          {hasMore ? (
             <div className="mt-4 text-center">
-              <Button
-                variant="secondary"
-                onClick={() => query.fetchNextPage()}
-                disabled={query.isFetchingNextPage}
-                data-testid="load-more"
-              >
-                {query.isFetchingNextPage ? "Loading…" : "Load more"}
+              <Button variant="secondary" onClick={loadMore} disabled={loadingMore} data-testid="load-more">
+                {loadingMore ? "Loading…" : "Load more"}
               </Button>
             </div>
           ) : null}

@@ -7,7 +7,48 @@ export interface FieldDef {
   options?: string[];
   placeholder?: string;
   hint?: string;
+  /** Filled in on a new provider: a real default, not a placeholder that looks like one. */
+  defaultValue?: string;
+  /** Checked in the browser with the rest, so every missing field is named in one go. */
+  required?: boolean;
 }
+
+/** Well-known SMTP services: host, port and TLS mode, and what they need for a password. */
+export interface SmtpPreset {
+  id: string;
+  label: string;
+  host: string;
+  port: string;
+  tls_mode: "starttls" | "tls" | "none";
+  hint: string;
+}
+
+export const SMTP_PRESETS: SmtpPreset[] = [
+  {
+    id: "gmail",
+    label: "Gmail / Google Workspace",
+    host: "smtp.gmail.com",
+    port: "587",
+    tls_mode: "starttls",
+    hint: "Use an app password (Google Account → Security → 2-Step Verification → App passwords); your normal password is refused.",
+  },
+  {
+    id: "outlook",
+    label: "Outlook / Microsoft 365",
+    host: "smtp.office365.com",
+    port: "587",
+    tls_mode: "starttls",
+    hint: "SMTP AUTH must be enabled for the mailbox; with multi-factor sign-in, use an app password.",
+  },
+  {
+    id: "yahoo",
+    label: "Yahoo Mail",
+    host: "smtp.mail.yahoo.com",
+    port: "465",
+    tls_mode: "tls",
+    hint: "Generate an app password under Yahoo Account Security; your normal password is refused.",
+  },
+];
 
 type SenderKey = "email" | "name" | "phone" | "sender_id";
 
@@ -36,12 +77,19 @@ export const TYPES: Record<ProviderType, TypeDef> = {
     channel: "email",
     blurb: "Any SMTP server or relay, through nodemailer.",
     config: [
-      { key: "host", label: "Host", placeholder: "smtp.example.com" },
-      { key: "port", label: "Port", kind: "number", placeholder: "587" },
+      { key: "host", label: "Host", placeholder: "smtp.example.com", required: true },
+      {
+        key: "port",
+        label: "Port",
+        kind: "number",
+        defaultValue: "587",
+        required: true,
+        hint: "587 with STARTTLS, 465 with TLS, 25 for a local relay",
+      },
       { key: "tls_mode", label: "TLS", kind: "select", options: ["starttls", "tls", "none"] },
     ],
     credentials: [
-      { key: "user", label: "User" },
+      { key: "user", label: "User", hint: "Often the full email address" },
       { key: "password", label: "Password", kind: "secret" },
     ],
     sender: emailSender,
@@ -64,6 +112,13 @@ export const TYPES: Record<ProviderType, TypeDef> = {
     config: [
       { key: "region", label: "Region", placeholder: "eu-west-1" },
       { key: "configuration_set", label: "Configuration set (optional)" },
+      {
+        key: "topic_arns",
+        label: "SNS topic ARNs",
+        kind: "textarea",
+        placeholder: "arn:aws:sns:eu-west-1:123456789012:ses-events",
+        hint: "The topics SES publishes events to, separated by commas or new lines; notifications from any other topic are refused",
+      },
       baseUrl("https://email.eu-west-1.amazonaws.com"),
     ],
     credentials: [

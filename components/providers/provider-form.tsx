@@ -8,18 +8,21 @@ import { useToast } from "@/components/ui/toast";
 import { PROVIDER_TYPES, type ProviderType } from "@/lib/providers/types";
 import { ApiError, api } from "@/lib/queries/fetcher";
 import { type ProviderItem, providerQueries } from "@/lib/queries/providers";
-import { type FieldDef, SENDER_LABELS, TYPES } from "./fields";
+import { type FieldDef, SENDER_LABELS, SMTP_PRESETS, type SmtpPreset, TYPES } from "./fields";
 
 function FieldInput({
   def,
   prefix,
   error,
   current,
+  preset,
 }: {
   def: FieldDef;
   prefix: string;
   error?: string;
   current?: unknown;
+  /** A preset's value for this field, overriding the default on a new provider. */
+  preset?: string;
 }) {
   const name = `${prefix}.${def.key}`;
   const testId = `provider-${prefix}-${def.key}`;
@@ -29,7 +32,7 @@ function FieldInput({
         label={def.label}
         name={name}
         error={error}
-        defaultValue={String(current ?? def.options?.[0] ?? "")}
+        defaultValue={String(current ?? preset ?? def.options?.[0] ?? "")}
         options={(def.options ?? []).map((o) => ({ value: o, label: o }))}
         data-testid={testId}
       />
@@ -47,14 +50,23 @@ function FieldInput({
         prefix === "credentials"
           ? undefined
           : current === undefined || current === null
-            ? undefined
-            : String(current)
+            ? (preset ?? def.defaultValue)
+            : Array.isArray(current)
+              ? current.join(", ")
+              : String(current)
       }
       hint={def.hint}
       error={error}
       data-testid={testId}
     />
   );
+}
+
+/** A preset's value for one SMTP config field. */
+function presetValue(preset: SmtpPreset | undefined, key: string): string | undefined {
+  if (!preset) return undefined;
+  if (key === "host" || key === "port" || key === "tls_mode") return preset[key];
+  return undefined;
 }
 
 /** Builds the API body from the form: empty optional fields are left out; numbers stay strings for zod to coerce. */
@@ -89,6 +101,8 @@ export function ProviderForm({ provider, onDone }: { provider?: ProviderItem; on
   const editing = Boolean(provider);
   const [type, setType] = useState<ProviderType>(provider?.type ?? "smtp");
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const [presetId, setPresetId] = useState<string | null>(null);
+  const preset = SMTP_PRESETS.find((p) => p.id === presetId);
   const qc = useQueryClient();
   const toast = useToast();
   const def = TYPES[type];
@@ -108,8 +122,13 @@ export function ProviderForm({ provider, onDone }: { provider?: ProviderItem; on
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const body = toBody(new FormData(e.currentTarget), type, editing);
+    // Everything the browser can tell is missing, named at once; the server adds what only it knows.
     const local: Record<string, string> = {};
     if (!body.name) local.name = "is required";
+    const config = body.config as Record<string, unknown>;
+    for (const f of def.config) if (f.required && !config[f.key]) local[`config.${f.key}`] = "is required";
+    if (def.channel === "email" && type !== "sandbox" && !(body.sender as Record<string, unknown>).email)
+      local["sender.email"] = "is required for an email provider";
     if (Object.keys(local).length) return setErrors(local);
     setErrors({});
     mutation.mutate(body);
@@ -165,8 +184,41 @@ export function ProviderForm({ provider, onDone }: { provider?: ProviderItem; on
         ))}
       </fieldset>
 
+      {type === "smtp" && !editing ? (
+        <div data-testid="smtp-presets">
+          <p className="text-sm font-medium text-slate-700">Fill in for a well-known service</p>
+          <div className="mt-1 flex flex-wrap gap-2">
+            {SMTP_PRESETS.map((p) => (
+              <Button
+                key={p.id}
+                variant={presetId === p.id ? "primary" : "secondary"}
+                size="sm"
+                onClick={() => {
+                  setPresetId(p.id);
+                  // The preset fills the connection fields: their old errors no longer apply.
+                  setErrors((e) =>
+                    Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith("config."))),
+                  );
+                }}
+                data-testid={`smtp-preset-${p.id}`}
+              >
+                {p.label}
+              </Button>
+            ))}
+          </div>
+          {preset ? (
+            <p
+              className="mt-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 ring-1 ring-amber-200"
+              data-testid="smtp-preset-hint"
+            >
+              {preset.hint}
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+
       {def.config.length || def.credentials.length ? (
-        <fieldset className="grid gap-4 sm:grid-cols-2" key={`conn-${type}`}>
+        <fieldset className="grid gap-4 sm:grid-cols-2" key={`conn-${type}-${presetId ?? ""}`}>
           <legend className="mb-2 text-sm font-semibold text-slate-800">Connection</legend>
           {def.config.map((f) => (
             <FieldInput
@@ -175,6 +227,7 @@ export function ProviderForm({ provider, onDone }: { provider?: ProviderItem; on
               prefix="config"
               error={errors[`config.${f.key}`]}
               current={provider?.config[f.key]}
+              preset={presetValue(preset, f.key)}
             />
           ))}
           {def.credentials.map((f) => (

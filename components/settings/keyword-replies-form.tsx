@@ -13,6 +13,8 @@ interface Settings {
   sms_stop_reply: string | null;
   sms_start_reply: string | null;
   sms_help_reply: string | null;
+  quiet_hours_start: string;
+  quiet_hours_end: string;
   defaults: { sms_stop_reply: string; sms_start_reply: string; sms_help_reply: string };
 }
 
@@ -52,6 +54,32 @@ export function KeywordRepliesForm({ initial }: { initial: Settings }) {
         hint="Two letters, e.g. US, GB, KE. Numbers written without +country code are read in this country."
         error={errors.default_region}
       />
+      <fieldset className="rounded-lg border border-slate-200 p-4" data-testid="quiet-hours">
+        <legend className="px-1 text-sm font-medium text-slate-900">Quiet hours for marketing SMS</legend>
+        <p className="mb-3 text-sm text-slate-500">
+          Marketing SMS that would arrive in this window waits until it ends, in each recipient's own time
+          zone: the contact's time zone, else the zone of the number's area code, else its country.
+          Transactional and OTP messages are never held. The same start and end turn quiet hours off.
+        </p>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            label="From (local time)"
+            name="quiet_hours_start"
+            type="time"
+            defaultValue={initial.quiet_hours_start}
+            error={errors.quiet_hours_start}
+            data-testid="setting-quiet_hours_start"
+          />
+          <TextField
+            label="Until (local time)"
+            name="quiet_hours_end"
+            type="time"
+            defaultValue={initial.quiet_hours_end}
+            error={errors.quiet_hours_end}
+            data-testid="setting-quiet_hours_end"
+          />
+        </div>
+      </fieldset>
       {FIELDS.map((f) => (
         <TextField
           key={f.key}

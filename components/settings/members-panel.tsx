@@ -76,7 +76,9 @@ export function MembersPanel({ currentUserId }: { currentUserId: string }) {
                 <select
                   aria-label={`Role of ${m.email}`}
                   value={m.role}
-                  disabled={changeRole.isPending}
+                  // Your own role is changed by another admin, never by yourself.
+                  disabled={changeRole.isPending || m.id === currentUserId}
+                  title={m.id === currentUserId ? "Another admin can change your role" : undefined}
                   data-testid={`role-${m.email}`}
                   onChange={(e) => changeRole.mutate({ id: m.id, role: e.target.value })}
                   className="rounded-md border-0 py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300"

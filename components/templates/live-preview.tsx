@@ -3,7 +3,20 @@
 import { useId } from "react";
 import type { TemplateChannel } from "@/lib/queries/templates";
 import { countSegments } from "@/lib/services/sms/segments";
-import { type RenderedTemplate, renderTemplate, type TemplateParts } from "@/lib/services/templates/render";
+import {
+  type PreviewMissing,
+  previewMissingVariables,
+  type RenderedTemplate,
+  renderTemplate,
+  type SYSTEM_VARIABLES,
+  type TemplateParts,
+} from "@/lib/services/templates/render";
+
+/** What the preview shows for a system variable left blank (a real message gets the real value). */
+const SYSTEM_SAMPLES: Record<(typeof SYSTEM_VARIABLES)[number], string> = {
+  unsubscribe_url: "https://unsubscribe.example/preview",
+  organisation: "Your organisation",
+};
 
 /**
  * Values typed in the form are strings; one that starts like JSON is parsed so that
@@ -31,9 +44,11 @@ function toVariables(values: Record<string, string>): Record<string, unknown> {
 function render(
   parts: TemplateParts,
   variables: Record<string, unknown>,
-): { ok: true; result: RenderedTemplate } | { ok: false; message: string } {
+): { ok: true; result: RenderedTemplate; missing: PreviewMissing } | { ok: false; message: string } {
   try {
-    return { ok: true, result: renderTemplate(parts, variables) };
+    // Missing-ness is judged on what was typed; the render shows samples for system variables.
+    const missing = previewMissingVariables(parts, variables);
+    return { ok: true, result: renderTemplate(parts, { ...SYSTEM_SAMPLES, ...variables }), missing };
   } catch (e) {
     return { ok: false, message: e instanceof Error ? e.message : String(e) };
   }
@@ -95,13 +110,23 @@ export function LivePreview({
         </p>
       ) : (
         <>
-          {rendered.result.missingVariables.length > 0 ? (
+          {rendered.missing.missing.length > 0 ? (
             <p
               className="rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900 ring-1 ring-amber-200"
               data-testid="missing-variables"
             >
-              Missing: {rendered.result.missingVariables.join(", ")} — a send without{" "}
-              {rendered.result.missingVariables.length === 1 ? "it" : "them"} is refused.
+              Missing: {rendered.missing.missing.join(", ")} — a send without{" "}
+              {rendered.missing.missing.length === 1 ? "it" : "them"} is refused.
+            </p>
+          ) : null}
+          {rendered.missing.builtIn.length > 0 ? (
+            <p
+              className="rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600"
+              data-testid="built-in-variables"
+            >
+              Filled in by Switchboard: {rendered.missing.builtIn.join(", ")} — a campaign sets{" "}
+              {rendered.missing.builtIn.length === 1 ? "it" : "them"} for each contact; a single send through
+              the API passes {rendered.missing.builtIn.length === 1 ? "it" : "them"} in variables.
             </p>
           ) : null}
           {channel === "email" ? (

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
+import { formatMoney } from "@/lib/format/money";
 import { firstSmsProvider, type ProviderItem, smsProviderQueries } from "@/lib/queries/templates";
 import {
   countSegments,
@@ -12,20 +13,6 @@ import {
 import { TextAreaField } from "./fields";
 
 const plural = (n: number, word: string) => `${n.toLocaleString()} ${word}${n === 1 ? "" : "s"}`;
-
-export function formatMoney(amount: number, currency: string): string {
-  try {
-    // Per-segment prices are fractions of a cent, so keep up to four decimals.
-    return new Intl.NumberFormat("en-US", {
-      style: "currency",
-      currency,
-      minimumFractionDigits: 2,
-      maximumFractionDigits: 4,
-    }).format(amount);
-  } catch {
-    return `${amount.toFixed(4)} ${currency}`;
-  }
-}
 
 export function SmsBodyField({
   value,

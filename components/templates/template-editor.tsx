@@ -2,12 +2,13 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { type FormEvent, useEffect, useId, useState } from "react";
+import { type FormEvent, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { PageHeader } from "@/components/ui/page-header";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
 import { useToast } from "@/components/ui/toast";
+import { useLeaveGuard } from "@/components/ui/use-leave-guard";
 import { ApiError, api } from "@/lib/queries/fetcher";
 import { TEMPLATE_CATEGORIES, type TemplateItem, templateQueries } from "@/lib/queries/templates";
 import { templateVariables } from "@/lib/services/templates/render";
@@ -83,13 +84,6 @@ function EditorForm({
   const parts = partsOf(template.channel, draft);
   const variableNames = variablesOf(Object.values(parts));
 
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
-
   const save = useMutation({
     mutationFn: (body: unknown) => api<TemplateItem>(`/templates/${template.id}`, { method: "PATCH", body }),
     onSuccess: (t) => {
@@ -99,6 +93,9 @@ function EditorForm({
     },
     onError: (e) => setErrors(e instanceof ApiError ? { ...e.fields, form: e.message } : { form: String(e) }),
   });
+
+  // Asks before a reload, a closed tab or a link (the back link, the sidebar) drops the edits.
+  useLeaveGuard(dirty && !save.isPending);
 
   function set<K extends keyof Draft>(key: K, value: Draft[K]) {
     setDraft((d) => ({ ...d, [key]: value }));

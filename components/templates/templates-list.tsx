@@ -2,7 +2,7 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/ui/states";
@@ -13,6 +13,7 @@ import {
   type TemplateFilters,
   templateQueries,
 } from "@/lib/queries/templates";
+import { useUrlFilters, useUrlSearch } from "@/lib/queries/url-state";
 import { ChannelBadge } from "./channel-badge";
 import { NewTemplateDialog } from "./new-template-dialog";
 
@@ -24,11 +25,19 @@ const CHANNELS: { value: TemplateChannel | undefined; label: string; testId: str
 
 const input = "mt-1 rounded-md border-0 px-2 py-1.5 text-sm ring-1 ring-slate-300";
 
+const TEMPLATE_FILTER_KEYS = ["channel", "category", "q"] as const;
+
 export function TemplatesList() {
-  const [channel, setChannel] = useState<TemplateChannel | undefined>();
-  const [category, setCategory] = useState("");
-  const [search, setSearch] = useState("");
-  const q = useDebounced(search.trim(), 250);
+  const { values, apply } = useUrlFilters(TEMPLATE_FILTER_KEYS);
+  const channel = values.channel === "email" || values.channel === "sms" ? values.channel : undefined;
+  const category = values.category ?? "";
+  const setChannel = (c: TemplateChannel | undefined) => apply({ ...values, channel: c });
+  const setCategory = (c: string) => apply({ ...values, category: c });
+  const {
+    text: search,
+    setText: setSearch,
+    q,
+  } = useUrlSearch(values.q, (next) => apply({ ...values, q: next }, { replace: true }));
   const filters: TemplateFilters = { channel, category: category || undefined, q: q || undefined };
   const filtered = Boolean(channel || category || q);
 
@@ -156,13 +165,4 @@ export function TemplatesList() {
       />
     </section>
   );
-}
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [debounced, setDebounced] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setDebounced(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return debounced;
 }

@@ -6,21 +6,16 @@ import { getSession } from "@/lib/auth/context";
 
 export const metadata: Metadata = { title: "Contacts" };
 
-export default async function ContactsPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ list_id?: string }>;
-}) {
+export default async function ContactsPage() {
   const session = await getSession();
   if (!session) redirect("/login");
-  const { list_id: listId } = await searchParams;
   return (
     <div className="max-w-6xl">
       <PageHeader
         title="Contacts"
         description="The people you message: add them one by one or import a CSV, group them in lists, export or erase their data on request."
       />
-      <ContactsPanel initialListId={typeof listId === "string" ? listId : undefined} />
+      <ContactsPanel />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { DashboardCharts } from "@/components/dashboard/dashboard-charts";
 import { PageHeader } from "@/components/ui/page-header";
 import { getSession } from "@/lib/auth/context";
 import { can } from "@/lib/auth/permissions";
@@ -35,6 +36,8 @@ export default async function DashboardPage() {
   if (!session) redirect("/login");
   const counts = await dashboardCounts({ ctx: session.ctx });
   const admin = can(session.active.role, "users:manage");
+  // The cards count the last 7 days, so their links open the log from the first of those days.
+  const since = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
   return (
     <div className="max-w-5xl">
       <PageHeader
@@ -45,19 +48,19 @@ export default async function DashboardPage() {
         <Stat
           label="Messages in the last 7 days"
           value={counts.messagesLast7Days}
-          href="/messages"
+          href={`/messages?since=${since}`}
           testId="stat-messages"
         />
         <Stat
           label="Sent or delivered"
           value={counts.sentLast7Days}
-          href="/messages?status=sent"
+          href={`/messages?status=sent,delivered&since=${since}`}
           testId="stat-sent"
         />
         <Stat
           label="Failed, bounced or rejected"
           value={counts.failedLast7Days}
-          href="/messages?status=failed"
+          href={`/messages?status=failed,undelivered,bounced,rejected&since=${since}`}
           testId="stat-failed"
         />
       </div>
@@ -81,9 +84,20 @@ export default async function DashboardPage() {
           testId="stat-changes"
         />
       </div>
+      <div className="mt-8">
+        <DashboardCharts />
+      </div>
       <div className="mt-8 rounded-lg border border-dashed border-slate-300 bg-white p-6 text-sm text-slate-600">
         <h2 className="font-semibold text-slate-900">Next steps</h2>
         <ul className="mt-2 list-inside list-disc space-y-1">
+          {admin && counts.realProviders === 0 ? (
+            <li data-testid="next-step-provider">
+              <Link className="text-indigo-600 hover:underline" href="/providers">
+                Add an email or SMS provider
+              </Link>{" "}
+              (SMTP, SendGrid, SES, Mailgun, Twilio, …): until then messages only reach the built-in Outbox.
+            </li>
+          ) : null}
           {admin ? (
             <li>
               Create an{" "}

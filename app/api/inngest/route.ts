@@ -3,7 +3,22 @@ import { functions } from "@/inngest";
 import { inngest } from "@/inngest/client";
 import { config } from "@/lib/config";
 
-const served = serve({ client: inngest, functions: functions.map((f) => f.inngest) });
+let served: ReturnType<typeof serve> | undefined;
+
+/**
+ * Built on first use, after config() has validated the environment. Inngest is told to call
+ * the public URL (APP_URL, or the SDK's own INNGEST_SERVE_ORIGIN) rather than the host and
+ * scheme a reverse proxy in front of the app passed on.
+ */
+function handlers(): ReturnType<typeof serve> {
+  const appUrl = config().appUrl;
+  served ??= serve({
+    client: inngest,
+    functions: functions.map((f) => f.inngest),
+    serveOrigin: process.env.INNGEST_SERVE_ORIGIN || (appUrl ? new URL(appUrl).origin : undefined),
+  });
+  return served;
+}
 
 // Without INNGEST_SIGNING_KEY or INNGEST_DEV=1 the functions run in-process and
 // there is no Inngest server to talk to this route.
@@ -14,10 +29,10 @@ function notConfigured(): Response {
   );
 }
 
-type Args = Parameters<typeof served.GET>;
+type Args = Parameters<ReturnType<typeof serve>["GET"]>;
 export const GET = (...args: Args) =>
-  config().jobsMode === "inngest" ? served.GET(...args) : notConfigured();
+  config().jobsMode === "inngest" ? handlers().GET(...args) : notConfigured();
 export const POST = (...args: Args) =>
-  config().jobsMode === "inngest" ? served.POST(...args) : notConfigured();
+  config().jobsMode === "inngest" ? handlers().POST(...args) : notConfigured();
 export const PUT = (...args: Args) =>
-  config().jobsMode === "inngest" ? served.PUT(...args) : notConfigured();
+  config().jobsMode === "inngest" ? handlers().PUT(...args) : notConfigured();

@@ -1,3 +1,4 @@
+import { readRawBody } from "@/lib/http/body";
 import { log } from "@/lib/logger";
 import { unsubscribe, unsubscribeContext } from "@/lib/services/tracking/engagement";
 import { type TrackingToken, verifyToken } from "@/lib/services/tracking/tokens";
@@ -47,7 +48,10 @@ export async function POST(
 ): Promise<Response> {
   const token = await tokenOf(params);
   if (!token) return invalid();
-  const body = await req.text().catch(() => "");
+  // A one-click POST is a few bytes; anything past a small cap is not one (and is never buffered).
+  const body = await readRawBody(req, 16_384)
+    .then((b) => b.toString("utf8"))
+    .catch(() => "");
   const oneClick = new URLSearchParams(body).get("List-Unsubscribe") === "One-Click";
   try {
     await unsubscribe(token, oneClick ? "one_click" : "unsubscribe_link");

@@ -9,5 +9,5 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const session = await getSession();
   if (!session) redirect("/login");
   const { id } = await params;
-  return <CampaignDetail id={id} />;
+  return <CampaignDetail id={id} userEmail={session.user.email} />;
 }

@@ -25,7 +25,7 @@ export default async function NewCampaignPage() {
           description="Basics, content, audience and schedule — then review, save as a draft or launch."
         />
       </div>
-      <CampaignWizard />
+      <CampaignWizard userEmail={session.user.email} />
     </div>
   );
 }

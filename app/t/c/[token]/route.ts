@@ -1,18 +1,20 @@
-import { recordClick } from "@/lib/services/tracking/engagement";
-import { verifyToken } from "@/lib/services/tracking/tokens";
+import { followClick } from "@/lib/services/tracking/engagement";
 
-/** Click redirect: only to the URL inside a token we signed, so it can never be an open redirect. */
+/**
+ * Click redirect: only to a URL signed into a live token of the message that
+ * carried it, so it can never be an open redirect. Expired links answer 410.
+ */
 export async function GET(
   _req: Request,
   { params }: { params: Promise<{ token: string }> },
 ): Promise<Response> {
-  const payload = verifyToken((await params).token);
-  if (payload?.k !== "c" || !/^https?:\/\//i.test(payload.u)) {
-    return new Response("This link is not valid.", {
-      status: 404,
-      headers: { "content-type": "text/plain; charset=utf-8" },
+  const outcome = await followClick((await params).token);
+  if ("refused" in outcome) {
+    const expired = outcome.refused === "expired";
+    return new Response(expired ? "This link has expired." : "This link is not valid.", {
+      status: expired ? 410 : 404,
+      headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
     });
   }
-  const url = await recordClick(payload);
-  return new Response(null, { status: 302, headers: { location: url, "cache-control": "no-store" } });
+  return new Response(null, { status: 302, headers: { location: outcome.url, "cache-control": "no-store" } });
 }

@@ -2,43 +2,19 @@ import { z } from "zod";
 import { handle } from "@/lib/api/handler";
 import { contactOps } from "@/lib/api/ops/contacts";
 import { AppError } from "@/lib/errors";
+import { readRawBody } from "@/lib/http/body";
+import type { ColumnMapping } from "@/lib/services/contacts/column-mapping";
 import { createImport, MAX_IMPORT_BYTES, tooLarge } from "@/lib/services/contacts/import";
+import { importMapping } from "@/lib/validation/contacts";
 
 /** Room for the multipart envelope (boundaries, part headers, list_id) around the file. */
 const ENVELOPE_BYTES = 64 * 1024;
 
-/** Reads the body, refusing (413) as soon as it grows past `limit`, so an oversized upload is never held whole. */
-async function readCapped(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(req.headers.get("content-length") ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
 async function fromMultipart(req: Request, contentType: string) {
-  const raw = await readCapped(req, MAX_IMPORT_BYTES + ENVELOPE_BYTES);
+  const raw = await readRawBody(req, MAX_IMPORT_BYTES + ENVELOPE_BYTES, tooLarge);
   let form: FormData;
   try {
-    form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+    form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
   } catch {
     throw AppError.validation([{ field: "body", message: "must be multipart/form-data with a file field" }]);
   }
@@ -53,10 +29,25 @@ async function fromMultipart(req: Request, contentType: string) {
     if (!parsed.success) throw AppError.validation([{ field: "list_id", message: "must be a UUID" }]);
     list = parsed.data;
   }
+  let mapping: ColumnMapping | null = null;
+  const mappingField = form.get("mapping");
+  if (typeof mappingField === "string" && mappingField.trim() !== "") {
+    const parsed = importMapping.safeParse(mappingField);
+    if (!parsed.success) {
+      throw AppError.validation(
+        parsed.error.issues.map((i) => ({
+          field: ["mapping", ...i.path.map(String)].join("."),
+          message: i.message,
+        })),
+      );
+    }
+    mapping = parsed.data;
+  }
   return {
     content: Buffer.from(await file.arrayBuffer()),
     filename: file instanceof File && file.name ? file.name : null,
     listId: list,
+    mapping,
   };
 }
 
@@ -65,19 +56,26 @@ const CSV_TYPES = ["text/csv", "text/plain", "application/csv"];
 export const POST = handle(contactOps.importCreate, async ({ ctx, query, req }) => {
   const contentType = req.headers.get("content-type") ?? "";
   const type = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  let upload: { content: Buffer; filename: string | null; listId: string | null };
+  let upload: {
+    content: Buffer;
+    filename: string | null;
+    listId: string | null;
+    mapping: ColumnMapping | null;
+  };
   if (type === "multipart/form-data") {
     const form = await fromMultipart(req, contentType);
     upload = {
       ...form,
       filename: form.filename ?? query.filename ?? null,
       listId: form.listId ?? query.list_id ?? null,
+      mapping: form.mapping ?? query.mapping ?? null,
     };
   } else if (CSV_TYPES.includes(type)) {
     upload = {
-      content: Buffer.from((await readCapped(req, MAX_IMPORT_BYTES)).buffer),
+      content: await readRawBody(req, MAX_IMPORT_BYTES, tooLarge),
       filename: query.filename ?? null,
       listId: query.list_id ?? null,
+      mapping: query.mapping ?? null,
     };
   } else {
     throw new AppError(

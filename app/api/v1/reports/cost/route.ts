@@ -1,0 +1,3 @@
+import { reportRoute } from "@/lib/api/reports";
+
+export const GET = reportRoute("cost");
