@@ -61,6 +61,10 @@ test("follow the unsubscribe link of an outbox email and see the address opted o
     .locator('a[data-switchboard="unsubscribe"]')
     .getAttribute("href");
   expect(href).toMatch(/\/u\//);
+  // Viewing the email in the console loads no open pixel (SPEC §5).
+  await expect(
+    item.frameLocator('[data-testid="outbox-email-frame"]').locator('img[src*="/t/o/"]'),
+  ).toHaveCount(0);
   await page.goto(href as string);
   await expect(page.getByText("reader@example.com")).toBeVisible();
   await page.getByTestId("confirm-unsubscribe").click();

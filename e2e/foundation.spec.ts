@@ -145,3 +145,35 @@ test("sign-in attempts past the limit answer 429 with Retry-After", async ({ req
   expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
   expect((await limited.json()).error.code).toBe("rate_limited");
 });
+
+test("pages and the API carry the security headers, and the console runs under its CSP", async ({
+  page,
+  signedIn,
+  request,
+}) => {
+  const violations: string[] = [];
+  page.on("console", (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply|frame)/i.test(m.text()))
+      violations.push(m.text());
+  });
+  const expectSecurityHeaders = (headers: Record<string, string>, what: string) => {
+    expect(headers["content-security-policy"], what).toContain("frame-ancestors 'none'");
+    expect(headers["x-frame-options"], what).toBe("DENY");
+    expect(headers["x-content-type-options"], what).toBe("nosniff");
+    expect(headers["referrer-policy"], what).toBe("strict-origin-when-cross-origin");
+  };
+  const dashboard = await page.goto("/dashboard");
+  expectSecurityHeaders(dashboard?.headers() ?? {}, "GET /dashboard");
+  await expect(page.getByTestId("org-name")).toBeVisible();
+  // Client navigation works, i.e. Next's scripts ran under the policy.
+  await page.goto("/outbox");
+  await page.goto("/messages");
+  const api = await request.get("/api/v1/audit-logs");
+  expectSecurityHeaders(api.headers(), "GET /api/v1/audit-logs");
+  const pixel = await request.get("/t/o/not-a-token");
+  expect(pixel.headers()["content-type"]).toBe("image/gif");
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"));
+  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  expect(violations, violations.join("\n")).toEqual([]);
+  expect(signedIn.email).toBeTruthy();
+});

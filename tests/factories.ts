@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db";
-import type { Role } from "@/lib/db/schema";
+import { organisations, type Role } from "@/lib/db/schema";
 import { createApiKey } from "@/lib/services/api-keys/keys";
 import { type Ctx, systemCtx } from "@/lib/services/context";
 import { findOrCreateOrganisation } from "@/lib/services/orgs/organisations";
@@ -8,10 +9,24 @@ import { provisionUser } from "@/lib/services/users/accounts";
 
 export const uniq = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-/** A fresh organisation with a unique name, and an operator context for it. */
-export async function makeOrg(): Promise<{ orgId: string; name: string; ctx: Ctx }> {
+/**
+ * A fresh organisation with a unique name, and an operator context for it.
+ * Its quiet hours are off unless `quietHours` is asked for: with the default
+ * 21:00–08:00 window a marketing SMS to the fixtures' +1 202 numbers waits
+ * whenever the suite runs between 02:00 and 13:00 UTC, so a test that is not
+ * about quiet hours would pass or fail by the clock. Tests of quiet hours ask
+ * for the product default and fix the time.
+ */
+export async function makeOrg(
+  opts: { quietHours?: boolean } = {},
+): Promise<{ orgId: string; name: string; ctx: Ctx }> {
   const db = await getDb();
   const org = await db.transaction((tx) => findOrCreateOrganisation(tx, uniq("Org")));
+  if (!opts.quietHours)
+    await db
+      .update(organisations)
+      .set({ quietHoursStart: "00:00", quietHoursEnd: "00:00" })
+      .where(eq(organisations.id, org.id));
   return { orgId: org.id, name: org.name, ctx: systemCtx(org.id, "test") };
 }
 

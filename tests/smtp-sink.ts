@@ -36,6 +36,11 @@ export async function startSmtpSink(
       });
     },
   });
+  // A client killed mid-conversation (the crash test SIGKILLs workers) resets its socket;
+  // smtp-server re-emits that on the server, where an unheard 'error' is an uncaught exception.
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "ECONNRESET" && err.code !== "EPIPE") throw err;
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.server.address();
   return {

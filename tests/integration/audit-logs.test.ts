@@ -4,6 +4,7 @@ import * as audit from "@/app/api/v1/audit-logs/route";
 import { getDb } from "@/lib/db";
 import { recordAudit, redact } from "@/lib/services/audit/record";
 import { call, makeKey, makeOrg } from "../factories";
+import { SOCKET_HEADER } from "../sign-in-route";
 
 describe("audit log API", () => {
   it("lets admins and managers read, not staff", async () => {
@@ -69,7 +70,8 @@ describe("audit log API", () => {
       method: "POST",
       key: admin,
       body: { name: "ip-check", role: "staff" },
-      headers: { "x-forwarded-for": "203.0.113.9, 10.0.0.1" },
+      // The socket address as npm start's server passes it; a client-sent X-Forwarded-For is not believed.
+      headers: { [SOCKET_HEADER]: "203.0.113.9", "x-forwarded-for": "198.51.100.7, 10.0.0.1" },
     });
     const res = await call(audit.GET, { key: admin, path: "/audit-logs?action=api_key.created" });
     const entry = res.json.data.find((e: { changes: { name: string } }) => e.changes.name === "ip-check");

@@ -148,6 +148,9 @@ describe("invoice PDF", () => {
     smsStopReply: null,
     smsStartReply: null,
     smsHelpReply: null,
+    retentionDays: null,
+    quietHoursStart: "21:00",
+    quietHoursEnd: "08:00",
     createdAt: new Date(),
     updatedAt: new Date(),
   };

@@ -16,7 +16,7 @@ import { getDb } from "@/lib/db";
 import { jobs, messages, outbox } from "@/lib/db/schema";
 import { drainJobs } from "@/lib/jobs/runner";
 import { closeSmtpTransports } from "@/lib/providers/email/smtp";
-import { makeAudience } from "../campaign-fixtures";
+import { makeAudience, runToEnd } from "../campaign-fixtures";
 import { call, makeKey, makeOrg } from "../factories";
 import { startSmtpSink } from "../smtp-sink";
 
@@ -38,21 +38,6 @@ async function emailTemplate(
     },
   });
   return t.json.id as string;
-}
-
-/** Runs the campaign's jobs to the end, skipping throttle waits. */
-async function runToEnd(key: string, id: string, rounds = 50) {
-  const db = await getDb();
-  for (let i = 0; i < rounds; i++) {
-    await drainJobs();
-    const c = (await call(one.GET, { key, params: { id } })).json;
-    if (["completed", "cancelled", "paused"].includes(c.status)) return c;
-    await db
-      .update(jobs)
-      .set({ runAt: new Date() })
-      .where(inArray(jobs.status, ["pending"]));
-  }
-  return (await call(one.GET, { key, params: { id } })).json;
 }
 
 describe("campaigns", () => {

@@ -14,14 +14,11 @@ const root = path.resolve(import.meta.dirname, "../..");
 // admits one process per directory), or on DATABASE_URL when set.
 async function cli(dataDir: string, ...args: string[]) {
   try {
-    const { stdout, stderr } = await run(
-      path.join(root, "node_modules/.bin/tsx"),
-      ["lib/cli/main.ts", ...args],
-      {
-        cwd: root,
-        env: { ...process.env, DATA_DIR: dataDir },
-      },
-    );
+    // `npm run cli`: the compiled entry point (compiled first when dist/ is stale), as in production.
+    const { stdout, stderr } = await run(process.execPath, ["scripts/launch.mjs", "cli", ...args], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -42,7 +39,8 @@ async function keyHashesIn(dataDir: string): Promise<string[]> {
   return res.rows.map((r) => r.key_hash);
 }
 
-describe("npm run cli", () => {
+// Each command is a process of its own opening the database: slow on a loaded machine.
+describe("npm run cli", { timeout: 120_000 }, () => {
   it("migrates, creates users and prints an API key alone on the last line", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sb-cli-"));
     expect((await cli(dir, "migrate")).stdout).toContain("Migrations applied");

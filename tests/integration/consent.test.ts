@@ -1,3 +1,4 @@
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import * as email from "@/app/api/v1/email/send/route";
 import * as emailBulk from "@/app/api/v1/email/send-bulk/route";
@@ -208,5 +209,29 @@ describe("opt-outs and suppressions", () => {
     expect(badChannel.status).toBe(400);
     expect((await call(optOuts.GET, { key: await makeKey(b.orgId) })).json.data).toEqual([]);
     expect((await call(optOuts.GET)).status).toBe(401);
+  });
+
+  it("writes opt-out cells that could start a formula as text", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    // (Reasons are trimmed on input, so a leading tab or CR cannot reach this file; lists cover those.)
+    const reasons = ['=HYPERLINK("http://evil.test")', "+1+1", "-1", "@SUM(A1)"];
+    for (const [i, reason] of reasons.entries()) {
+      await call(optOuts.POST, {
+        method: "POST",
+        key,
+        body: { address: `f${i}@example.com`, channel: "email", reason },
+      });
+    }
+    await call(optOuts.POST, { method: "POST", key, body: { address: "+12025550142", channel: "sms" } });
+    const res = await exportCsv.GET(
+      new Request("http://localhost/api/v1/opt-outs/export", { headers: { authorization: `Bearer ${key}` } }),
+      { params: Promise.resolve({}) },
+    );
+    const rows = parse(await res.text()) as string[][];
+    const reasonOf = (address: string) => rows.find((r) => r[0] === address)?.[4];
+    for (const [i, reason] of reasons.entries()) expect(reasonOf(`f${i}@example.com`)).toBe(`'${reason}`);
+    expect(rows.some((r) => r[0] === "'+12025550142")).toBe(true);
+    for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 });

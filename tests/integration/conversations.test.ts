@@ -188,11 +188,13 @@ describe("conversations (SMS threads per number)", () => {
     const numbers = ["+12025550101", "+12025550102", "+12025550103"];
     const db = await getDb();
     await db.insert(messages).values(
-      numbers.map((to) => ({
+      numbers.map((from) => ({
         orgId: tiedOrg,
         channel: "sms" as const,
-        status: "sent" as const,
-        to,
+        direction: "inbound" as const,
+        status: "delivered" as const,
+        from,
+        to: OURS,
         body: "x",
         createdAt: at,
       })),
@@ -209,6 +211,17 @@ describe("conversations (SMS threads per number)", () => {
     const bad = await list(key, "?cursor=not-a-cursor");
     expect(bad.status).toBe(400);
     expect(bad.json.error.details[0].field).toBe("cursor");
+  });
+
+  it("lists only numbers that wrote to us: a one-way send is not a conversation", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const provider = await consoleProvider(orgId);
+    await send(key, US, "Your code is 1234");
+    await send(key, UK, "Hello");
+    await receive(provider, UK, "Thanks");
+    const threads = await list(key);
+    expect(threads.json.data.map((t: { number: string }) => t.number)).toEqual([UK]);
   });
 
   it("requires a key and a number, and keeps organisations apart", async () => {

@@ -1,10 +1,13 @@
+import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import * as contactOne from "@/app/api/v1/contacts/[id]/route";
+import * as importRoute from "@/app/api/v1/contacts/import/route";
 import * as contacts from "@/app/api/v1/contacts/route";
 import * as listExport from "@/app/api/v1/lists/[id]/export/route";
 import * as members from "@/app/api/v1/lists/[id]/members/route";
 import * as listOne from "@/app/api/v1/lists/[id]/route";
 import * as lists from "@/app/api/v1/lists/route";
+import { drainJobs } from "@/lib/jobs/runner";
 import { call, makeKey, makeOrg } from "../factories";
 
 async function exportCsv(key: string, id: string) {
@@ -158,10 +161,72 @@ describe("lists API", () => {
     expect(csv.type).toContain("text/csv");
     const lines = csv.text.trim().split("\n").sort();
     expect(lines).toEqual([
-      ",+447911123456,,Europe/London,,,eu,",
+      // A leading + could start a formula in a spreadsheet: written as text (SPEC §11).
+      ",'+447911123456,,Europe/London,,,eu,",
       'ada@example.com,,"Lovelace, Ada",,,pro,,3',
       "email,phone,name,timezone,locale,plan,region,seats",
     ]);
+  });
+
+  it("writes cells that could start a formula as text, and imports its own export back as it was", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const list = await call(lists.POST, { method: "POST", key, body: { name: "Formulas" } });
+    const attributes = {
+      plan: '=HYPERLINK("http://evil.test","x")',
+      note: "@SUM(A1:A9)",
+      delta: "-2+3",
+      tabbed: "\tcmd",
+      cr: "\rcmd",
+      score: -5,
+      "=cmd|' /C calc'!A0": "header cell",
+      safe: "plain",
+    };
+    await call(contacts.POST, {
+      method: "POST",
+      key,
+      body: {
+        email: "f@example.com",
+        phone: "+12025550199",
+        name: "+Name",
+        attributes,
+        list_ids: [list.json.id],
+      },
+    });
+    const csv = await exportCsv(key, list.json.id);
+    const [header, row] = parse(csv.text) as string[][];
+    const cellOf = (column: string) => row?.[header?.indexOf(column) ?? -1];
+    expect(header).toContain("'=cmd|' /C calc'!A0");
+    expect(cellOf("phone")).toBe("'+12025550199");
+    expect(cellOf("name")).toBe("'+Name");
+    expect(cellOf("plan")).toBe(`'${attributes.plan}`);
+    expect(cellOf("note")).toBe("'@SUM(A1:A9)");
+    expect(cellOf("delta")).toBe("'-2+3");
+    expect(cellOf("tabbed")).toBe("'\tcmd");
+    expect(cellOf("cr")).toBe("'\rcmd");
+    expect(cellOf("score")).toBe("'-5");
+    expect(cellOf("safe")).toBe("plain");
+    for (const cell of [...(header ?? []), ...(row ?? [])]) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+
+    // The import reads the apostrophe back off: the file round-trips into another organisation.
+    const other = await makeOrg();
+    const otherKey = await makeKey(other.orgId);
+    const imported = await call(importRoute.POST, {
+      method: "POST",
+      key: otherKey,
+      path: "/contacts/import",
+      rawBody: csv.text,
+      headers: { "content-type": "text/csv; charset=utf-8" },
+    });
+    expect(imported.status).toBe(202);
+    await drainJobs();
+    const found = await call(contacts.GET, { key: otherKey, path: "/contacts?q=f@example.com" });
+    expect(found.json.data[0]).toMatchObject({
+      email: "f@example.com",
+      phone: "+12025550199",
+      name: "+Name",
+    });
+    expect(found.json.data[0].attributes).toMatchObject({ plan: attributes.plan, note: "@SUM(A1:A9)" });
   });
 
   it("keeps organisations apart (404) and requires a key (401)", async () => {

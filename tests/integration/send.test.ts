@@ -216,7 +216,7 @@ describe("sending with no configuration (sandbox email, console SMS)", () => {
   });
 
   it("defers marketing SMS during the recipient's quiet hours, not transactional ones", async () => {
-    const { orgId } = await makeOrg();
+    const { orgId } = await makeOrg({ quietHours: true });
     const key = await makeKey(orgId);
     const numbers: Record<string, string> = {
       "America/New_York": "+12025550142",

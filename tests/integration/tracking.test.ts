@@ -1,12 +1,16 @@
-import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import * as email from "@/app/api/v1/email/send/route";
 import * as one from "@/app/api/v1/messages/[id]/route";
 import * as check from "@/app/api/v1/opt-outs/check/route";
+import * as outboxRoute from "@/app/api/v1/outbox/route";
 import * as click from "@/app/t/c/[token]/route";
 import * as open from "@/app/t/o/[token]/route";
 import * as unsub from "@/app/u/[token]/route";
+import { getDb } from "@/lib/db";
+import { messages } from "@/lib/db/schema";
 import { drainJobs } from "@/lib/jobs/runner";
-import { signToken } from "@/lib/services/tracking/tokens";
+import { CLICK_TOKEN_TTL_DAYS, clickToken, signToken } from "@/lib/services/tracking/tokens";
 import { call, makeKey, makeOrg } from "../factories";
 
 const tokenFrom = (html: string, kind: "o" | "c" | "u") => {
@@ -14,6 +18,9 @@ const tokenFrom = (html: string, kind: "o" | "c" | "u") => {
   if (!m?.[1]) throw new Error(`no ${kind} link in ${html}`);
   return m[1];
 };
+
+const follow = (token: string) =>
+  click.GET(new Request(`http://localhost/t/c/${token}`), { params: Promise.resolve({ token }) });
 
 async function sendMarketing(key: string) {
   const res = await call(email.POST, {
@@ -28,7 +35,17 @@ async function sendMarketing(key: string) {
     },
   });
   await drainJobs();
-  return (await call(one.GET, { key, params: { id: res.json.id } })).json;
+  const json = (await call(one.GET, { key, params: { id: res.json.id } })).json;
+  // The API shows a preview without tracking; the links as sent are in the stored row.
+  return { ...json, html: await storedHtml(res.json.id) };
+}
+
+async function storedHtml(id: string): Promise<string> {
+  const [row] = await (await getDb())
+    .select({ html: messages.html })
+    .from(messages)
+    .where(eq(messages.id, id));
+  return row?.html ?? "";
 }
 
 describe("tracking and unsubscribe", () => {
@@ -72,7 +89,7 @@ describe("tracking and unsubscribe", () => {
       (await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: forged }) }))
         .status,
     ).toBe(404);
-    const js = signToken({ k: "c", m: m.id, u: "javascript:alert(1)" });
+    const js = clickToken(m.id, "javascript:alert(1)");
     expect(
       (await click.GET(new Request("http://localhost/t/c/x"), { params: Promise.resolve({ token: js }) }))
         .status,
@@ -138,5 +155,73 @@ describe("tracking and unsubscribe", () => {
       params: Promise.resolve({ token: "bogus.token" }),
     });
     expect(bad.status).toBe(404);
+  });
+
+  describe("click tokens", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("redirect only for the message that carried them, and expire", async () => {
+      const { orgId } = await makeOrg();
+      const key = await makeKey(orgId);
+      const a = await sendMarketing(key);
+      const b = await sendMarketing(key);
+      const genuine = tokenFrom(a.html, "c");
+      const res = await follow(genuine);
+      expect(res.status).toBe(302);
+      expect(res.headers.get("location")).toBe("https://example.org/post?id=1&x=2");
+
+      // Signed with our key, but naming another message than the one that carried the link.
+      const x = Math.floor(Date.now() / 1000) + 3600;
+      const moved = signToken({ k: "c", m: b.id, u: "https://example.org/post?id=1&x=2", x });
+      expect((await follow(moved)).status).toBe(404);
+      // Signed for the message, but for a URL the message never contained.
+      const elsewhere = clickToken(a.id, "https://evil.example/");
+      expect((await follow(elsewhere)).status).toBe(404);
+      // A message id that does not exist.
+      expect(
+        (await follow(clickToken("00000000-0000-4000-8000-000000000000", "https://x.example/"))).status,
+      ).toBe(404);
+      // A token whose payload was edited (the signature no longer matches).
+      const [, sig] = genuine.split(".");
+      const edited = `${Buffer.from(JSON.stringify({ k: "c", m: a.id, u: "https://evil.example", x })).toString("base64url")}.${sig}`;
+      expect((await follow(edited)).status).toBe(404);
+
+      // CLICK_TOKEN_TTL_DAYS later the genuine link no longer redirects.
+      vi.useFakeTimers({ toFake: ["Date"] });
+      vi.setSystemTime(Date.now() + CLICK_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000 + 1000);
+      const expired = await follow(genuine);
+      expect(expired.status).toBe(410);
+      expect(expired.headers.get("location")).toBeNull();
+      vi.useRealTimers();
+
+      const clicks = (await call(one.GET, { key, params: { id: a.id } })).json.events.filter(
+        (e: { type: string }) => e.type === "clicked",
+      );
+      expect(clicks).toHaveLength(1);
+      const other = (await call(one.GET, { key, params: { id: b.id } })).json.events;
+      expect(other.some((e: { type: string }) => e.type === "clicked")).toBe(false);
+    });
+  });
+
+  it("shows the console a preview with no open pixel and direct links, so viewing records nothing", async () => {
+    const { orgId } = await makeOrg();
+    const key = await makeKey(orgId);
+    const m = await sendMarketing(key);
+    // As sent, the message carries the pixel and a tracked link.
+    expect(m.html).toContain("/t/o/");
+    expect(m.html).toContain("/t/c/");
+    const detail = (await call(one.GET, { key, params: { id: m.id } })).json;
+    const outbox = (await call(outboxRoute.GET, { key, path: "/outbox?channel=email&limit=50" })).json.data;
+    const delivered = outbox.find((o: { message_id: string }) => o.message_id === m.id);
+    expect(delivered, "delivered to the sandbox outbox").toBeDefined();
+    for (const html of [detail.html as string, delivered.html as string]) {
+      expect(html).not.toContain("/t/o/");
+      expect(html).not.toContain("/t/c/");
+      expect(html).toContain('<a href="https://example.org/post?id=1&amp;x=2">this</a>');
+      expect(html).toContain("Unsubscribe</a>");
+    }
+    const events = detail.events.map((e: { type: string }) => e.type);
+    expect(events).not.toContain("opened");
+    expect(events).not.toContain("clicked");
   });
 });

@@ -98,7 +98,8 @@ describe("Mailgun adapter", () => {
     });
     const e = await providerErrorOf(mailgunAdapter.send(ctx(double.url), message));
     expect(e).toMatchObject({ retryable: false, status: 400 });
-    expect(e.message).toContain("not a valid address");
+    // The status, not the remote's text: a base_url may point at anything.
+    expect(e.message).toBe("Provider answered HTTP 400");
   });
 
   it("an unknown domain (404) is this provider's setup: retryable", async () => {

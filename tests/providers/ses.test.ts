@@ -164,6 +164,23 @@ describe("SES adapter", () => {
     expect(sesAdapter.configSchema.parse({ region: "us-east-1", configuration_set: "" })).toEqual({
       region: "us-east-1",
     });
+    // topic_arns: a list, or the form's text separated by commas or new lines; only SNS topic ARNs.
+    const topic = "arn:aws:sns:eu-west-1:123456789012:ses-events";
+    const fifo = "arn:aws-cn:sns:cn-north-1:123456789012:events.fifo";
+    expect(sesAdapter.configSchema.parse({ region: "us-east-1", topic_arns: [topic] }).topic_arns).toEqual([
+      topic,
+    ]);
+    expect(
+      sesAdapter.configSchema.parse({ region: "us-east-1", topic_arns: ` ${topic},\n${fifo}\n${topic}` })
+        .topic_arns,
+    ).toEqual([topic, fifo]);
+    expect(sesAdapter.configSchema.parse({ region: "us-east-1", topic_arns: "" }).topic_arns).toBeUndefined();
+    const badArn = sesAdapter.configSchema.safeParse({
+      region: "us-east-1",
+      topic_arns: [topic, "arn:aws:sqs:eu-west-1:123456789012:queue"],
+    });
+    expect(badArn.error?.issues.map((i) => i.path.join("."))).toEqual(["topic_arns.1"]);
+    expect(sesAdapter.configSchema.safeParse({ region: "us-east-1", topic_arns: "*" }).success).toBe(false);
     const bad = sesAdapter.credentialsSchema.safeParse({ access_key_id: " " });
     expect(bad.error?.issues.map((i) => i.path[0])).toEqual(["access_key_id", "secret_access_key"]);
   });

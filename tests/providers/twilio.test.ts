@@ -125,6 +125,27 @@ describe("Twilio adapter", () => {
     expect(e2).toMatchObject({ retryable: false, status: 400, providerCode: "21614" });
   });
 
+  it("names the status and Twilio's code, never the text of the answer", async () => {
+    double.respond(twilioError(400, 21211, "The 'To' number +1415555 is not a valid phone number."));
+    const e = await providerErrorOf(twilioAdapter.send(ctx(double.url), message));
+    expect(e.message).toBe("Provider answered HTTP 400 (code 21211)");
+  });
+
+  it("refuses media URLs that are not https or name an IP address or localhost, before any call", async () => {
+    for (const url of [
+      "http://cdn.example.com/a.png",
+      "https://10.0.0.5/a.png",
+      "https://169.254.169.254/latest/meta-data/",
+      "https://[::1]/a.png",
+      "https://localhost/a.png",
+    ]) {
+      const e = await providerErrorOf(twilioAdapter.send(ctx(double.url), { ...message, mediaUrls: [url] }));
+      expect(e).toMatchObject({ retryable: false });
+      expect(e.message).toMatch(/^Media URL 1 must/);
+    }
+    expect(double.requests).toHaveLength(0);
+  });
+
   it("an account problem answered with 400 (e.g. 21608 trial account) is retryable", async () => {
     double.respond(
       twilioError(400, 21608, "The number is unverified. Trial accounts cannot send messages to it."),

@@ -11,6 +11,7 @@ describe("configuration", () => {
       DATA_DIR: "./data",
       API_RATE_LIMIT_PER_SECOND: 100,
       LOG_LEVEL: "info",
+      TRUST_PROXY: 0,
     });
     expect(env.DATABASE_URL).toBeUndefined();
   });
@@ -24,6 +25,7 @@ describe("configuration", () => {
         APP_ENCRYPTION_KEY: "short",
         API_RATE_LIMIT_PER_SECOND: "-1",
         LOG_LEVEL: "loud",
+        TRUST_PROXY: "-1",
       });
       expect.unreachable();
     } catch (e) {
@@ -36,21 +38,41 @@ describe("configuration", () => {
         "DATABASE_URL",
         "LOG_LEVEL",
         "PORT",
+        "TRUST_PROXY",
       ]);
     }
   });
 
   it("treats empty strings as unset and accepts hex or base64 keys", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "8080" }).PORT).toBe(8080);
+    expect(parseEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
     expect(parseEnv({ APP_ENCRYPTION_KEY: "ab".repeat(32) }).APP_ENCRYPTION_KEY).toHaveLength(64);
     expect(
       parseEnv({ APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") }).APP_ENCRYPTION_KEY,
     ).toBeTruthy();
   });
 
+  it("takes INNGEST_DEV as 0, 1 or a dev server origin, as Inngest's SDK does", () => {
+    for (const v of ["0", "1", "http://localhost:8288", "https://inngest.internal:8288/"])
+      expect(parseEnv({ INNGEST_DEV: v }).INNGEST_DEV).toBe(v);
+    for (const [name, env] of [
+      ["INNGEST_DEV", { INNGEST_DEV: "yes" }],
+      ["INNGEST_DEV", { INNGEST_DEV: "http://localhost:8288/api" }],
+      ["INNGEST_BASE_URL", { INNGEST_BASE_URL: "not a url" }],
+    ] as const) {
+      expect(() => parseEnv(env)).toThrow(ConfigError);
+      try {
+        parseEnv(env);
+      } catch (e) {
+        expect((e as ConfigError).issues[0]).toMatch(new RegExp(`^${name}:`));
+      }
+    }
+  });
+
   it("stops npm start with a message naming the variable", () => {
     const root = path.resolve(import.meta.dirname, "../..");
-    const res = spawnSync(path.join(root, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+    // npm start runs the compiled entry point (compiling dist/ first when it is stale).
+    const res = spawnSync(process.execPath, ["scripts/launch.mjs", "start"], {
       cwd: root,
       env: { ...process.env, PORT: "not-a-port" },
       encoding: "utf8",

@@ -6,6 +6,7 @@ import { isAppError } from "@/lib/errors";
 import {
   assertNoMissingVariables,
   missingVariables,
+  previewMissingVariables,
   renderTemplate,
   templateVariables,
 } from "@/lib/services/templates/render";
@@ -156,8 +157,17 @@ describe("missingVariables", () => {
     expect(missingVariables(template, { items: [{ title: "A" }], user: { name: "Ann" } })).toEqual([]);
   });
 
-  it("reports a missing section name but nothing inside it", () => {
-    expect(missingVariables("{{#items}}{{title}}{{/items}}", {})).toEqual(["items"]);
+  it("treats a section whose name is absent as falsy: neither it nor its contents are required", () => {
+    expect(missingVariables("{{#items}}{{title}}{{/items}}", {})).toEqual([]);
+    expect(missingVariables("Hi{{#vip}}, code {{vip_code}}{{/vip}}", {})).toEqual([]);
+    expect(missingVariables("Hi{{#vip}}, code {{vip_code}}{{/vip}}", { vip: null })).toEqual([]);
+    // What mustache renders agrees: nothing, no hole.
+    expect(renderTemplate({ text: "Hi{{#vip}}, code {{vip_code}}{{/vip}}." }, {}).text).toBe("Hi.");
+  });
+
+  it("still requires a name used inside an optional section when it is also used outside one", () => {
+    expect(missingVariables("{{#vip}}{{name}}{{/vip}} {{name}}", {})).toEqual(["name"]);
+    expect(missingVariables("{{^vip}}{{name}}{{/vip}} {{name}}", {})).toEqual(["name"]);
   });
 
   it("does not require inverted-section names or their contents", () => {
@@ -184,6 +194,53 @@ describe("missingVariables", () => {
   it("accepts template parts or a list of sources", () => {
     expect(missingVariables({ subject: "{{a}}", html: null, text: "{{b}}" }, { b: 1 })).toEqual(["a"]);
     expect(missingVariables(["{{a}}", undefined, "{{c}}"], {})).toEqual(["a", "c"]);
+  });
+});
+
+describe.skipIf(!haveSpec)("missingVariables against the mustache spec's sections", () => {
+  // Spec: "Context Misses" — a section name missing from the view is falsy and renders
+  // nothing. So no spec template's absent section name is ever reported missing.
+  const cases = [...loadSpec("sections"), ...loadSpec("inverted")].filter((t) => t.partials === undefined);
+  it.each(cases.map((t) => [t.name, t] as const))("%s", (_name, t) => {
+    const view = (typeof t.data === "object" && t.data !== null ? t.data : {}) as Record<string, unknown>;
+    const sectionNames = Mustache.parse(t.template)
+      .filter(([type]) => type === "#" || type === "^")
+      .map(([, name]) => String(name).split(".")[0] ?? "");
+    const absent = sectionNames.filter((n) => view[n] === undefined || view[n] === null);
+    const missing = missingVariables(t.template, view);
+    for (const n of absent) expect(missing).not.toContain(n);
+  });
+});
+
+describe("previewMissingVariables (the editor's preview)", () => {
+  const marketing = {
+    subject: "News from {{organisation}}",
+    html: '<p>Hi {{name}}, {{offer}}</p><a href="{{unsubscribe_url}}">Unsubscribe</a>{{#coupon}}<p>{{coupon}}</p>{{/coupon}}',
+    text: "{{offer}} — unsubscribe: {{unsubscribe_url}}",
+  };
+
+  it("never reports built-in variables (unsubscribe_url, organisation, contact fields) as missing", () => {
+    expect(previewMissingVariables(marketing, {})).toEqual({
+      missing: ["offer"],
+      builtIn: ["organisation", "name", "unsubscribe_url"],
+    });
+    expect(previewMissingVariables(marketing, { offer: "20% off" }).missing).toEqual([]);
+    expect(previewMissingVariables("{{email}} {{phone}} {{timezone}} {{locale}}", {}).missing).toEqual([]);
+  });
+
+  it("does not report an optional section, but a present flag section's contents stay required", () => {
+    expect(previewMissingVariables("{{#coupon}}Code {{code}}{{/coupon}}", {}).missing).toEqual([]);
+    expect(previewMissingVariables("{{#coupon}}Code {{code}}{{/coupon}}", { coupon: true }).missing).toEqual([
+      "code",
+    ]);
+    expect(previewMissingVariables("{{^coupon}}No code, {{who}}{{/coupon}}", {}).missing).toEqual([]);
+  });
+
+  it("leaves sends strict: missingVariables (sends, campaign freeze) still names an absent unsubscribe_url", () => {
+    expect(missingVariables(marketing, { offer: "x", name: "Ann", organisation: "Acme" })).toEqual([
+      "unsubscribe_url",
+    ]);
+    expect(() => assertNoMissingVariables(marketing, { offer: "x" })).toThrow(/unsubscribe_url/);
   });
 });
 

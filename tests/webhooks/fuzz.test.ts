@@ -1,11 +1,18 @@
 import { createHash, createHmac, generateKeyPairSync, randomUUID, sign } from "node:crypto";
+import { count, inArray } from "drizzle-orm";
+import twilio from "twilio";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as africastalking from "@/app/api/webhooks/africastalking/[providerId]/route";
 import * as mailgun from "@/app/api/webhooks/mailgun/[providerId]/route";
 import * as messagebird from "@/app/api/webhooks/messagebird/[providerId]/route";
 import * as sendgrid from "@/app/api/webhooks/sendgrid/[providerId]/route";
 import * as ses from "@/app/api/webhooks/ses/[providerId]/route";
+import * as stripe from "@/app/api/webhooks/stripe/route";
+import * as twilioInboundRoute from "@/app/api/webhooks/twilio/[providerId]/inbound/route";
+import * as twilioStatusRoute from "@/app/api/webhooks/twilio/[providerId]/status/route";
 import * as vonage from "@/app/api/webhooks/vonage/[providerId]/route";
+import { getDb } from "@/lib/db";
+import { messages, webhookEvents } from "@/lib/db/schema";
 import { type HttpDouble, startHttpDouble } from "../providers/http-double";
 import { hit, nowSeconds, orgWithProvider, prng, webhookUrl } from "./helpers";
 import { selfSignedCertificate } from "./self-signed";
@@ -26,10 +33,16 @@ const CERT_PATH = "/SimpleNotificationService-fuzz.pem";
 const MG_KEY = "key-fuzz";
 const VONAGE_SECRET = "vonage-fuzz-secret";
 const AT_KEY = "at-fuzz-key";
+const SES_TOPIC = "arn:aws:sns:eu-west-1:123456789012:fuzz";
 const MB_KEY = "mb-fuzz-key";
+const TWILIO_TOKEN = "twilio-fuzz-token";
+// Stripe's route answers 503 until it is configured (so Stripe retries); configured here, its parsing is fuzzed.
+process.env.STRIPE_WEBHOOK_SECRET ??= "whsec_fuzz";
 
 let double: HttpDouble;
 const ids: Record<string, string> = {};
+/** The fuzzed providers' organisations: rows are counted in them, as other test files may share Postgres. */
+const orgIds: string[] = [];
 beforeAll(async () => {
   double = await startHttpDouble((req) =>
     req.path === CERT_PATH ? { status: 200, body: sns.pem } : { status: 200, body: "<ok/>" },
@@ -48,7 +61,7 @@ beforeAll(async () => {
     orgWithProvider({
       type: "ses",
       sender: { email: "a@example.com" },
-      config: { region: "eu-west-1", base_url: double.url },
+      config: { region: "eu-west-1", base_url: double.url, topic_arns: [SES_TOPIC] },
       credentials: { access_key_id: "AKID", secret_access_key: "secret" },
     }),
     orgWithProvider({
@@ -70,6 +83,12 @@ beforeAll(async () => {
       credentials: { username: "u", api_key: AT_KEY },
     }),
     orgWithProvider({
+      type: "twilio",
+      sender: { phone: "+12025550100" },
+      ...base,
+      credentials: { account_sid: `AC${"9".repeat(32)}`, auth_token: TWILIO_TOKEN },
+    }),
+    orgWithProvider({
       type: "messagebird",
       sender: { phone: "+12025550100" },
       ...base,
@@ -82,9 +101,11 @@ beforeAll(async () => {
     "mailgun",
     "vonage",
     "africastalking",
+    "twilio",
     "messagebird",
   ].entries()) {
     ids[type] = made[i]?.providerId ?? "";
+    orgIds.push(made[i]?.orgId ?? "");
   }
 });
 afterAll(() => double.close());
@@ -157,7 +178,8 @@ function mutate(sample: unknown): unknown {
         break;
       }
       if (choice === 1 || typeof rec[key] !== "object" || rec[key] === null) {
-        rec[key] = rnd.pick(WEIRD);
+        // A copy: a later round must not mutate the shared WEIRD entry (it could come to contain itself).
+        rec[key] = structuredClone(rnd.pick(WEIRD));
         break;
       }
       if (choice === 2) {
@@ -168,7 +190,7 @@ function mutate(sample: unknown): unknown {
       target = rec[key];
     }
   }
-  return rnd.int(10) === 0 ? rnd.pick(WEIRD) : copy;
+  return rnd.int(10) === 0 ? structuredClone(rnd.pick(WEIRD)) : copy;
 }
 
 /** A body: mutated JSON, truncated JSON, random bytes, a random form, or a huge one. */
@@ -398,7 +420,7 @@ describe("webhook fuzz: malformed input never answers 5xx", () => {
           "Other",
         ]),
         MessageId: randomUUID(),
-        TopicArn: "arn:aws:sns:eu-west-1:1:t",
+        TopicArn: rnd.int(4) ? SES_TOPIC : "arn:aws:sns:eu-west-1:1:t",
         Message: rnd.int(3) ? (JSON.stringify(mutate(sesSample)) ?? "null") : randomString(200),
         Timestamp: new Date().toISOString(),
         Token: "tok",
@@ -560,6 +582,252 @@ describe("webhook fuzz: malformed input never answers 5xx", () => {
           headers: { ...contentType(), "messagebird-signature-jwt": jwt(url, b) },
         });
       }
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
+// ---- hostile bodies on every webhook route -------------------------------------
+
+const TWO_MB = 2 * 1024 * 1024;
+const nested = (n: number) => `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
+
+/** Bodies no route may answer with a 5xx or store: NUL bytes, lone surrogates, 2 MB, deep nesting. */
+const HOSTILE: { label: string; body: string | Buffer }[] = [
+  {
+    label: "raw NUL in JSON",
+    body: '{"id":"a\u0000b","status":"Success","event":"delivered"}',
+  },
+  { label: "escaped NUL in JSON", body: '{"id":"a\\u0000b","status":"Success","event":"delivered"}' },
+  { label: "NUL bytes", body: Buffer.from([0, 0, 0, 0x7b, 0, 0x7d]) },
+  { label: "NUL in a form", body: "id=a%00b&status=Success&MessageSid=SM%00&MessageStatus=delivered" },
+  { label: "escaped lone surrogate", body: '{"id":"\\ud800","status":"\\udfff","event":"\\ud800x"}' },
+  {
+    label: "UTF-8 encoded surrogate bytes",
+    body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]),
+  },
+  { label: "surrogate in a form", body: "text=%ED%A0%80&from=%ED%B0%80&to=1" },
+  { label: "2 MB of text", body: "x".repeat(TWO_MB) },
+  { label: "2 MB JSON string", body: JSON.stringify({ id: "x".repeat(TWO_MB), status: "Success" }) },
+  { label: "deep arrays", body: `${"[".repeat(100_000)}${"]".repeat(100_000)}` },
+  { label: "deep objects", body: nested(5_000) },
+  {
+    label: "nested 40",
+    body: JSON.stringify({ "event-data": deep(40), signature: deep(40), Type: deep(40) }),
+  },
+];
+
+const CONTENT_TYPES: Record<string, string>[] = [
+  { "content-type": "application/json" },
+  { "content-type": "application/x-www-form-urlencoded" },
+  { "content-type": "text/plain; charset=UTF-8" },
+  { "content-type": "multipart/form-data; boundary=zzz" },
+  { "content-type": "application/octet-stream" },
+  { "content-type": "application/json; charset=utf-16" },
+  { "content-type": "text/xml" },
+  {},
+];
+
+async function rowCounts(): Promise<{ events: number; messages: number }> {
+  const db = await getDb();
+  const [e] = await db.select({ n: count() }).from(webhookEvents).where(inArray(webhookEvents.orgId, orgIds));
+  const [m] = await db.select({ n: count() }).from(messages).where(inArray(messages.orgId, orgIds));
+  return { events: e?.n ?? 0, messages: m?.n ?? 0 };
+}
+
+describe("webhook fuzz: hostile bodies on every route never answer 5xx and store nothing", () => {
+  /** Every webhook route, with how to call it unsigned. */
+  const routes = () => [
+    {
+      name: "twilio status",
+      handler: twilioStatusRoute.POST,
+      id: ids.twilio ?? "",
+      url: `${webhookUrl("twilio", ids.twilio ?? "")}/status`,
+    },
+    {
+      name: "twilio inbound",
+      handler: twilioInboundRoute.POST,
+      id: ids.twilio ?? "",
+      url: `${webhookUrl("twilio", ids.twilio ?? "")}/inbound`,
+    },
+    {
+      name: "sendgrid",
+      handler: sendgrid.POST,
+      id: ids.sendgrid ?? "",
+      url: webhookUrl("sendgrid", ids.sendgrid ?? ""),
+    },
+    { name: "ses", handler: ses.POST, id: ids.ses ?? "", url: webhookUrl("ses", ids.ses ?? "") },
+    {
+      name: "mailgun",
+      handler: mailgun.POST,
+      id: ids.mailgun ?? "",
+      url: webhookUrl("mailgun", ids.mailgun ?? ""),
+    },
+    {
+      name: "vonage POST",
+      handler: vonage.POST,
+      id: ids.vonage ?? "",
+      url: webhookUrl("vonage", ids.vonage ?? ""),
+    },
+    {
+      name: "africastalking (no token)",
+      handler: africastalking.POST,
+      id: ids.africastalking ?? "",
+      url: webhookUrl("africastalking", ids.africastalking ?? ""),
+    },
+    {
+      name: "messagebird POST",
+      handler: messagebird.POST,
+      id: ids.messagebird ?? "",
+      url: webhookUrl("messagebird", ids.messagebird ?? ""),
+    },
+    {
+      name: "stripe",
+      handler: (req: Request) => stripe.POST(req),
+      id: "",
+      url: "http://localhost/api/webhooks/stripe",
+    },
+  ];
+
+  it("unsigned: NUL bytes, lone surrogates, 2 MB, deep nesting, every content type", {
+    timeout: 240_000,
+  }, async () => {
+    const before = await rowCounts();
+    for (const r of routes()) {
+      for (const h of HOSTILE) {
+        for (const headers of CONTENT_TYPES) {
+          await expectNo5xx(`${r.name} ${h.label} ${headers["content-type"] ?? "none"}`, r.handler, r.id, {
+            url: r.url,
+            body: h.body,
+            headers,
+          });
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("2 MB bodies are refused with 413 before verification, on every route", async () => {
+    for (const r of routes()) {
+      const res = await hit(r.handler, r.id, {
+        url: r.url,
+        body: "x".repeat(TWO_MB),
+        headers: CONTENT_TYPES[0],
+      });
+      expect(res.status, r.name).toBe(413);
+    }
+  });
+
+  it("signed: 2 MB and deeply nested bodies with valid signatures store nothing either", {
+    timeout: 120_000,
+  }, async () => {
+    const before = await rowCounts();
+    const bad: { label: string; fields: Record<string, string> }[] = [
+      { label: "2 MB", fields: { MessageSid: "SM1", MessageStatus: "delivered", Pad: "x".repeat(TWO_MB) } },
+      { label: "deep", fields: { MessageSid: nested(2_000), MessageStatus: "delivered" } },
+    ];
+    for (const { label, fields } of bad) {
+      for (const endpoint of ["status", "inbound"] as const) {
+        const url = `${webhookUrl("twilio", ids.twilio ?? "")}/${endpoint}`;
+        const handler = endpoint === "status" ? twilioStatusRoute.POST : twilioInboundRoute.POST;
+        await expectNo5xx(`twilio ${endpoint} signed ${label}`, handler, ids.twilio ?? "", {
+          url,
+          body: new URLSearchParams(fields).toString(),
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-twilio-signature": twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, fields),
+          },
+        });
+      }
+      const timestamp = String(nowSeconds());
+      const token = randomUUID();
+      const signature = createHmac("sha256", MG_KEY)
+        .update(timestamp + token)
+        .digest("hex");
+      const eventData = label === "deep" ? deep(60) : { event: "delivered", id: "x".repeat(TWO_MB) };
+      await expectNo5xx(`mailgun signed ${label}`, mailgun.POST, ids.mailgun ?? "", {
+        url: webhookUrl("mailgun", ids.mailgun ?? ""),
+        body: JSON.stringify({ signature: { timestamp, token, signature }, "event-data": eventData }),
+        headers: { "content-type": "application/json" },
+      });
+      const sgBody =
+        label === "deep"
+          ? `[${nested(2_000)}]`
+          : JSON.stringify([{ event: "x", pad: "x".repeat(6_000_000) }]);
+      const sgTs = String(nowSeconds());
+      await expectNo5xx(`sendgrid signed ${label}`, sendgrid.POST, ids.sendgrid ?? "", {
+        url: webhookUrl("sendgrid", ids.sendgrid ?? ""),
+        body: sgBody,
+        headers: {
+          "x-twilio-email-event-webhook-signature": sign(
+            "sha256",
+            Buffer.concat([Buffer.from(sgTs), Buffer.from(sgBody)]),
+            sgKeys.privateKey,
+          ).toString("base64"),
+          "x-twilio-email-event-webhook-timestamp": sgTs,
+        },
+      });
+      await expectNo5xx(`africastalking with token ${label}`, africastalking.POST, ids.africastalking ?? "", {
+        url: webhookUrl(
+          "africastalking",
+          ids.africastalking ?? "",
+          `?token=${createHmac("sha256", AT_KEY)
+            .update(ids.africastalking ?? "")
+            .digest("hex")}`,
+        ),
+        body:
+          label === "deep"
+            ? nested(5_000)
+            : new URLSearchParams({ id: "ATX", status: "Success", pad: "x".repeat(TWO_MB) }).toString(),
+        headers: {
+          "content-type": label === "deep" ? "application/json" : "application/x-www-form-urlencoded",
+        },
+      });
+    }
+    expect(failures).toEqual([]);
+    expect(await rowCounts()).toEqual(before);
+  });
+
+  it("signed NUL bytes and lone surrogates never answer 5xx", { timeout: 120_000 }, async () => {
+    const values = ["a\u0000b", "\u0000", "\ud800", "x\udfffy"];
+    for (const v of values) {
+      const fields = {
+        MessageSid: `SM${v}`,
+        MessageStatus: v,
+        From: `+1202555${v}`,
+        To: "+12025550100",
+        Body: v,
+      };
+      for (const endpoint of ["status", "inbound"] as const) {
+        const url = `${webhookUrl("twilio", ids.twilio ?? "")}/${endpoint}`;
+        await expectNo5xx(
+          `twilio ${endpoint} signed ${JSON.stringify(v)}`,
+          endpoint === "status" ? twilioStatusRoute.POST : twilioInboundRoute.POST,
+          ids.twilio ?? "",
+          {
+            url,
+            body: new URLSearchParams(fields).toString(),
+            headers: {
+              "content-type": "application/x-www-form-urlencoded",
+              "x-twilio-signature": twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, fields),
+            },
+          },
+        );
+      }
+      const timestamp = String(nowSeconds());
+      const token = randomUUID();
+      const signature = createHmac("sha256", MG_KEY)
+        .update(timestamp + token)
+        .digest("hex");
+      await expectNo5xx(`mailgun signed ${JSON.stringify(v)}`, mailgun.POST, ids.mailgun ?? "", {
+        url: webhookUrl("mailgun", ids.mailgun ?? ""),
+        body: JSON.stringify({
+          signature: { timestamp, token, signature },
+          "event-data": { event: v, id: v, recipient: v },
+        }),
+        headers: { "content-type": "application/json" },
+      });
     }
     expect(failures).toEqual([]);
   });

@@ -1,6 +1,10 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/api/webhooks/mailgun/[providerId]/route";
+import { getDb } from "@/lib/db";
+import { webhookNonces } from "@/lib/db/schema";
+import { pruneWebhookNonces } from "@/lib/services/webhooks/nonces";
 import { uniq } from "../factories";
 import { type HttpDouble, startHttpDouble } from "../providers/http-double";
 import {
@@ -127,6 +131,64 @@ describe("POST /api/webhooks/mailgun/{providerId}", () => {
     expect(await webhookEventCount(orgId)).toBe(1);
     expect(await eventCount(message.id, "delivered")).toBe(1);
     expect(await suppressionOf(orgId, to)).toBeNull();
+  });
+
+  it("prunes used tokens once no signature that old is fresh, and keeps the recent ones", async () => {
+    const { providerId, message, to } = await setup();
+    const sig = signature();
+    await post(providerId, { signature: sig, "event-data": eventData(message, to, "delivered") });
+    const db = await getDb();
+    const mine = () =>
+      db
+        .select({ id: webhookNonces.id })
+        .from(webhookNonces)
+        .where(and(eq(webhookNonces.providerId, providerId), eq(webhookNonces.nonce, sig.token)));
+    expect(await mine()).toHaveLength(1);
+    // Within twice the 300 s window: kept (the token could still come back signed as fresh).
+    await pruneWebhookNonces(new Date(Date.now() + 590_000));
+    expect(await mine()).toHaveLength(1);
+    await pruneWebhookNonces(new Date(Date.now() + 601_000));
+    expect(await mine()).toHaveLength(0);
+    // The replay it guarded against is stale by then anyway.
+    const stale = signature({ timestamp: nowSeconds() - 601, token: sig.token });
+    const res = await post(providerId, { signature: stale, "event-data": eventData(message, to, "failed") });
+    expect(res.status).toBe(401);
+  });
+
+  it("of N concurrent requests with one captured token, exactly one event is applied", async () => {
+    const { providerId, orgId, message, to } = await setup();
+    const sig = signature();
+    // Forged events (other ids, a hard bounce) racing the genuine one with the same signature.
+    const bodies = Array.from({ length: 8 }, (_, i) => ({
+      signature: sig,
+      "event-data":
+        i === 0
+          ? eventData(message, to, "delivered")
+          : eventData(message, to, "failed", { severity: "permanent", reason: "bounce" }),
+    }));
+    const results = await Promise.all(bodies.map((b) => post(providerId, b)));
+    const accepted = results.filter((r) => r.status === 200);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0]?.json).toMatchObject({ stored: 1 });
+    expect(results.filter((r) => r.status === 401)).toHaveLength(bodies.length - 1);
+    expect(await webhookEventCount(orgId)).toBe(1);
+    const suppressed = await suppressionOf(orgId, to);
+    const status = (await messageRow(message.id)).status;
+    // Whichever won, only it was applied.
+    expect(status === "delivered" ? suppressed === null : status === "bounced" && suppressed !== null).toBe(
+      true,
+    );
+  });
+
+  it("of N concurrent identical requests (a retry storm), one is applied and the rest are 200 duplicates", async () => {
+    const { providerId, orgId, message, to } = await setup();
+    const body = { signature: signature(), "event-data": eventData(message, to, "delivered") };
+    const results = await Promise.all(Array.from({ length: 8 }, () => post(providerId, body)));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(results.filter((r) => r.json.stored === 1)).toHaveLength(1);
+    expect(results.filter((r) => r.json.duplicates === 1)).toHaveLength(7);
+    expect(await webhookEventCount(orgId)).toBe(1);
+    expect(await eventCount(message.id, "delivered")).toBe(1);
   });
 
   it("never moves backwards: delivered then a late accepted leaves it delivered", async () => {

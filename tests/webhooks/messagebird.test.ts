@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/api/webhooks/messagebird/[providerId]/route";
-import { verifyMessagebirdJwt } from "@/lib/services/webhooks/messagebird";
+import { verifyMessagebirdJwt } from "@/lib/providers/sms/messagebird-webhook";
 import { type HttpDouble, startHttpDouble } from "../providers/http-double";
 import {
   eventCount,

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as one from "@/app/api/v1/messages/[id]/route";
 import * as providers from "@/app/api/v1/providers/route";
 import * as sms from "@/app/api/v1/sms/send/route";
 import { getDb } from "@/lib/db";
-import { messages } from "@/lib/db/schema";
+import { messages, providers as providerRows } from "@/lib/db/schema";
 import { drainJobs } from "@/lib/jobs/runner";
+import { adapters, pollableTypes } from "@/lib/providers/registry";
+import type { SmsAdapter } from "@/lib/providers/types";
 import { pollStuckMessages } from "@/lib/services/webhooks/poll";
 import { call, makeKey, makeOrg } from "../factories";
 import { startHttpDouble } from "../providers/http-double";
@@ -61,5 +63,46 @@ describe("delivery-status poll", () => {
       .where(eq(messages.id, sent.json.id));
     expect((await pollStuckMessages()).checked).toBe(0);
     await double.close();
+  });
+
+  it("asks the registry which providers can poll: an adapter that gains fetchStatus is polled", async () => {
+    expect(pollableTypes()).toContain("twilio");
+    expect(pollableTypes()).not.toContain("console");
+    const { orgId } = await makeOrg();
+    const db = await getDb();
+    const [consoleProvider] = await db
+      .select()
+      .from(providerRows)
+      .where(eq(providerRows.orgId, orgId))
+      .then((rows) => rows.filter((p) => p.type === "console"));
+    const [stuck] = await db
+      .insert(messages)
+      .values({
+        orgId,
+        channel: "sms",
+        status: "sent",
+        to: "+12025550143",
+        body: "hi",
+        providerId: consoleProvider?.id,
+        providerType: "console",
+        providerMessageId: "console-poll-1",
+        updatedAt: new Date(Date.now() - 45 * 60_000),
+      })
+      .returning();
+    const adapter = adapters.console as SmsAdapter;
+    const fetchStatus = vi.fn(async () => ({ providerStatus: "DELIVRD", status: "delivered" as const }));
+    adapter.fetchStatus = fetchStatus;
+    try {
+      expect(pollableTypes()).toContain("console");
+      await pollStuckMessages();
+      expect(fetchStatus).toHaveBeenCalledWith(expect.anything(), "console-poll-1");
+      const [after] = await db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, stuck?.id ?? ""));
+      expect(after?.status).toBe("delivered");
+    } finally {
+      delete adapter.fetchStatus;
+    }
   });
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { EventWebhook } from "@sendgrid/eventwebhook";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/api/webhooks/sendgrid/[providerId]/route";
-import { verifySendgridSignature } from "@/lib/services/webhooks/sendgrid";
+import { verifySendgridSignature } from "@/lib/providers/email/sendgrid-webhook";
 import { uniq } from "../factories";
 import { type HttpDouble, startHttpDouble } from "../providers/http-double";
 import {

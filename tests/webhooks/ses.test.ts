@@ -1,8 +1,7 @@
 import { type KeyObject, randomUUID, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as route from "@/app/api/webhooks/ses/[providerId]/route";
-import type { Provider } from "@/lib/db/schema";
-import { trustedSnsUrl } from "@/lib/services/webhooks/ses";
+import { trustedSnsUrl } from "@/lib/providers/email/ses-webhook";
 import { uniq } from "../factories";
 import { type HttpDouble, startHttpDouble } from "../providers/http-double";
 import {
@@ -27,6 +26,8 @@ const signer = selfSignedCertificate("sns.test-double.switchboard.local");
 const stranger = selfSignedCertificate("sns.stranger.example");
 const CERT_PATH = "/SimpleNotificationService-0123456789abcdef.pem";
 const TOPIC = "arn:aws:sns:eu-west-1:123456789012:ses-events";
+/** Another AWS account's topic: SNS signs its messages just as validly. */
+const FOREIGN_TOPIC = "arn:aws:sns:eu-west-1:999999999999:ses-events";
 
 let double: HttpDouble;
 let strangerDouble: HttpDouble;
@@ -85,11 +86,11 @@ function notification(sesEvent: unknown, opts?: Parameters<typeof snsMessage>[1]
   return snsMessage({ Type: "Notification", Message: JSON.stringify(sesEvent) }, opts);
 }
 
-async function setup() {
+async function setup(topicArns: string[] | null = [TOPIC]) {
   const ctx = await orgWithProvider({
     type: "ses",
     sender: { email: "hello@example.com" },
-    config: { region: "eu-west-1", base_url: double.url },
+    config: { region: "eu-west-1", base_url: double.url, ...(topicArns ? { topic_arns: topicArns } : {}) },
     credentials: {
       access_key_id: "AKIDEXAMPLE",
       secret_access_key: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -128,10 +129,8 @@ const post = (providerId: string, message: unknown) =>
   });
 
 describe("SNS certificate URLs", () => {
-  const provider = {
-    config: { region: "eu-west-1", base_url: "http://127.0.0.1:4566" },
-  } as unknown as Provider;
-  const bare = { config: { region: "eu-west-1" } } as unknown as Provider;
+  const provider = { base_url: "http://127.0.0.1:4566" };
+  const bare = {};
   it("trusts only https SNS hosts, or the provider's configured base_url origin", () => {
     const pem = "/SimpleNotificationService-abc.pem";
     expect(trustedSnsUrl(bare, `https://sns.us-east-1.amazonaws.com${pem}`, "certificate")).not.toBeNull();
@@ -314,6 +313,62 @@ describe("POST /api/webhooks/ses/{providerId}", () => {
     expect(strangerDouble.requests).toHaveLength(0);
     expect(await webhookEventCount(orgId)).toBe(0);
     expect((await messageRow(message.id)).status).toBe("sent");
+  });
+
+  it("refuses a validly signed notification of a foreign topic: 401, nothing stored, message unchanged", async () => {
+    const { providerId, orgId, message, to } = await setup();
+    const foreign = snsMessage({
+      Type: "Notification",
+      TopicArn: FOREIGN_TOPIC,
+      Message: JSON.stringify(sesEvent(message, to, "Bounce", { bounce: { bounceType: "Permanent" } })),
+    });
+    const res = await post(providerId, foreign);
+    expect(res.status).toBe(401);
+    expect(res.json.error).toMatchObject({ code: "topic_not_allowed" });
+    expect(await webhookEventCount(orgId)).toBe(0);
+    expect((await messageRow(message.id)).status).toBe("sent");
+    // The same event on the provider's own topic is applied.
+    const own = await post(
+      providerId,
+      snsMessage({ Type: "Notification", TopicArn: TOPIC, Message: foreign.Message }),
+    );
+    expect(own.status).toBe(200);
+    expect(own.json.stored).toBe(1);
+    expect((await messageRow(message.id)).status).toBe("bounced");
+  });
+
+  it("never confirms a subscription to a foreign topic: 401, SubscribeURL not visited, nothing stored", async () => {
+    const { providerId, orgId } = await setup();
+    double.reset();
+    const confirm = snsMessage({
+      Type: "SubscriptionConfirmation",
+      TopicArn: FOREIGN_TOPIC,
+      Message: `You have chosen to subscribe to the topic ${FOREIGN_TOPIC}.`,
+      Token: "2336412f37fb687f5d51e6e2425c464de12884eb",
+      SubscribeURL: `${double.url}/confirm?Action=ConfirmSubscription&TopicArn=${FOREIGN_TOPIC}&Token=x`,
+    });
+    const res = await post(providerId, confirm);
+    expect(res.status).toBe(401);
+    expect(double.requests.filter((r) => r.path === "/confirm")).toHaveLength(0);
+    expect(await webhookEventCount(orgId)).toBe(0);
+  });
+
+  it("a provider without topic_arns accepts no SNS message and says why", async () => {
+    const { providerId, orgId } = await setup(null);
+    double.reset();
+    const confirm = snsMessage({
+      Type: "SubscriptionConfirmation",
+      Message: "subscribe",
+      Token: "tok",
+      SubscribeURL: `${double.url}/confirm?Token=tok`,
+    });
+    const res = await post(providerId, confirm);
+    expect(res.status).toBe(401);
+    expect(res.json.error.message).toContain("no SNS topic ARNs configured");
+    expect(double.requests.filter((r) => r.path === "/confirm")).toHaveLength(0);
+    const note = await post(providerId, notification({ eventType: "Delivery" }));
+    expect(note.status).toBe(401);
+    expect(await webhookEventCount(orgId)).toBe(0);
   });
 
   it("answers 404 for an unknown provider and 400 for a body that is not an SNS message", async () => {
