@@ -32,7 +32,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh embedded data directory each run; builds first when sources changed.
-    command: `rm -rf ${E2E_DATA_DIR} && tsx scripts/start.ts`,
+    command: `rm -rf ${E2E_DATA_DIR} && node scripts/launch.mjs start`,
     url: `http://localhost:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
@@ -46,6 +46,8 @@ export default defineConfig({
       STRIPE_SECRET_KEY: "sk_test_e2e_double",
       STRIPE_API_BASE: `http://127.0.0.1:${stripePort}`,
       STRIPE_WEBHOOK_SECRET: "whsec_e2e_double",
+      // Provider doubles listen on loopback.
+      EGRESS_ALLOW_PRIVATE: "1",
     },
   },
 });

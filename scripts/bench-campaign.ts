@@ -519,6 +519,8 @@ async function main(): Promise<void> {
     INNGEST_EVENT_KEY: "",
     INNGEST_SIGNING_KEY: "",
     INNGEST_DEV: "",
+    // The provider doubles (SMTP sink, Twilio double) listen on loopback.
+    EGRESS_ALLOW_PRIVATE: "1",
   };
   Object.assign(process.env, appEnv);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...appEnv };
@@ -540,6 +542,9 @@ async function main(): Promise<void> {
   );
   const { campaignCreate } = await import("@/lib/validation/campaigns");
   const { CAMPAIGN_CONCURRENCY } = await import("@/lib/services/campaigns/dispatch");
+  // launchCampaign emits here; the worker processes run the functions.
+  const { setJobFunctions } = await import("@/lib/jobs/functions");
+  setJobFunctions((await import("@/inngest")).functions);
 
   const db = await getDb(); // applies the migrations
   onCleanup("close app database", () => closeDb());

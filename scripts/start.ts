@@ -1,5 +1,6 @@
 // `npm start`: validate configuration, build when the build is missing or older
-// than the sources, then serve with `next start` on PORT.
+// than the sources, then serve on PORT with scripts/server.mjs (Next.js behind a
+// node:http server that passes the socket address on; see lib/auth/ip.ts).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -49,7 +50,7 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [nextBin, "start", "-p", String(env.PORT)], {
+const server = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, PORT: String(env.PORT) },

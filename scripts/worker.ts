@@ -1,6 +1,8 @@
 // `npm run worker`: runs background jobs (the embedded runner) without the web
 // server — for a separate worker process in production on Postgres, and for
 // the crash tests, which kill it with SIGKILL mid-campaign.
+
+import { functions } from "../inngest";
 import { ConfigError, config } from "../lib/config";
 import { closeDb, getDb } from "../lib/db";
 import { startRunner, stopRunnerGracefully } from "../lib/jobs/runner";
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
     throw e;
   }
   await getDb();
-  startRunner();
+  startRunner(functions);
   console.log(`worker ${process.pid} running background jobs`);
   const stop = async () => {
     await stopRunnerGracefully();
