@@ -16,13 +16,17 @@ setJobFunctions(() => import("@/inngest").then((m) => m.functions));
 // backoff). Left alone they fall due in the middle of later files and fill their runners'
 // claims; they are retired so that each file's runner sees only its own work.
 if (process.env.DATABASE_URL) {
+  const url = process.env.DATABASE_URL;
   beforeAll(async () => {
-    const { getDb } = await import("@/lib/db");
-    const { sql } = await import("drizzle-orm");
-    const db = await getDb();
-    await db.execute(
-      sql`update jobs set status = 'failed', locked_until = null, last_error = 'left unfinished by an earlier test file' where status in ('pending', 'running')`,
-    );
+    // A connection of its own: the app's database (and the configuration it reads once)
+    // must not be opened before the file's own hooks have set their environment.
+    const { default: postgres } = await import("postgres");
+    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      await sql`update jobs set status = 'failed', locked_until = null, last_error = 'left unfinished by an earlier test file' where status in ('pending', 'running')`;
+    } finally {
+      await sql.end();
+    }
   });
 }
 
