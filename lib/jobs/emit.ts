@@ -33,6 +33,30 @@ export async function emit(events: OutgoingEvent[], db?: Executor): Promise<void
     }
     return;
   }
+  await insertJobs(db ?? (await getDb()), events);
+  const { wakeRunner } = await import("./runner");
+  wakeRunner();
+}
+
+/**
+ * For a change and the events that follow it in one transaction: in embedded
+ * mode the events' job rows are written on `tx`, so the change and its jobs
+ * commit together; in Inngest mode nothing is written (an event cannot be
+ * taken back). Answers what to do once the transaction has committed: wake
+ * the runner, or send the events to Inngest.
+ */
+export async function emitWithin(tx: Executor, events: OutgoingEvent[]): Promise<() => Promise<void>> {
+  if (events.length === 0) return async () => {};
+  if (config().jobsMode === "inngest") return () => emit(events);
+  await insertJobs(tx, events);
+  return async () => {
+    const { wakeRunner } = await import("./runner");
+    wakeRunner();
+  };
+}
+
+/** The embedded runner's job rows for these events: one per listening function, unique on function and event id. */
+async function insertJobs(executor: Executor, events: OutgoingEvent[]): Promise<void> {
   const functions = await jobFunctions();
   const targets = events.flatMap((e) =>
     functions
@@ -40,7 +64,6 @@ export async function emit(events: OutgoingEvent[], db?: Executor): Promise<void
       .map((f) => ({ e, f })),
   );
   if (targets.length === 0) return;
-  const executor = db ?? (await getDb());
   const flow = await flowColumns(
     executor,
     targets.map(({ e, f }) => ({ def: f.def, data: e.data })),
@@ -59,6 +82,4 @@ export async function emit(events: OutgoingEvent[], db?: Executor): Promise<void
       .values(rows.slice(i, i + 500))
       .onConflictDoNothing();
   }
-  const { wakeRunner } = await import("./runner");
-  wakeRunner();
 }

@@ -4,7 +4,7 @@ import { requirePermission } from "@/lib/auth/permissions";
 import { type Executor, getDb, type Tx } from "@/lib/db";
 import { type Message, messages, type Template } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
-import { emit } from "@/lib/jobs/emit";
+import { emitWithin } from "@/lib/jobs/emit";
 import { assertConsent, type ConsentVerdict, consentChecker } from "@/lib/services/consent/opt-outs";
 import { contactTimeZonesByPhone } from "@/lib/services/contacts/time-zones";
 import type { Ctx } from "@/lib/services/context";
@@ -26,7 +26,7 @@ import type { EmailBulk, EmailSend, SmsBulk, SmsSend } from "@/lib/validation/me
 import { toMessageJson } from "@/lib/validation/messages";
 import { emailSchema } from "@/lib/validation/users";
 import { messageRequested } from "./dispatch";
-import { addMessageEvent } from "./events";
+import { addMessageEvent, addMessageEvents } from "./events";
 import { requestHash, withIdempotency } from "./idempotency";
 
 type NewMessage = typeof messages.$inferInsert;
@@ -124,19 +124,34 @@ async function insertMessages(tx: Tx, prepared: Prepared[]): Promise<Message[]> 
         .values(prepared.slice(i, i + 500).map((p) => p.row))
         .returning()),
     );
-  for (const [i, m] of out.entries()) {
-    const quietHours = prepared[i]?.quietHours;
-    await addMessageEvent(
-      tx,
-      m.orgId,
-      m.id,
-      m.status,
-      m.scheduledAt
-        ? { scheduled_at: m.scheduledAt.toISOString(), ...(quietHours ? { quiet_hours: quietHours } : {}) }
-        : undefined,
-    );
-  }
+  // Their first events in one multi-row statement (and the outbox rows in one more).
+  await addMessageEvents(
+    tx,
+    out.map((m, i) => {
+      const quietHours = prepared[i]?.quietHours;
+      return {
+        orgId: m.orgId,
+        messageId: m.id,
+        type: m.status,
+        data: m.scheduledAt
+          ? { scheduled_at: m.scheduledAt.toISOString(), ...(quietHours ? { quiet_hours: quietHours } : {}) }
+          : null,
+      };
+    }),
+  );
   return out;
+}
+
+/**
+ * Asks for the stored messages to be delivered, inside the transaction that
+ * stored them (embedded mode: their jobs commit with them). Answers what to do
+ * after the commit (wake the runner, or send the events to Inngest).
+ */
+function requestDelivery(tx: Tx, stored: Message[]): Promise<() => Promise<void>> {
+  return emitWithin(
+    tx,
+    stored.map((m) => messageRequested({ id: m.id, orgId: m.orgId, scheduledAt: m.scheduledAt })),
+  );
 }
 
 function scheduleFields(
@@ -286,6 +301,7 @@ export async function sendEmail({
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
+  let afterCommit = async () => {};
   const { result, replayed } = await withIdempotency(
     ctx,
     idempotencyKey,
@@ -308,17 +324,11 @@ export async function sendEmail({
       if (resentFrom) prepared.row.resentFrom = resentFrom;
       const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
+      afterCommit = await requestDelivery(tx, [m]);
       return toMessageJson(m);
     },
   );
-  if (!replayed)
-    await emit([
-      messageRequested({
-        id: result.id,
-        orgId: ctx.orgId,
-        scheduledAt: result.scheduled_at ? new Date(result.scheduled_at) : null,
-      }),
-    ]);
+  if (!replayed) await afterCommit();
   return result;
 }
 
@@ -337,6 +347,7 @@ export async function sendSms({
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
+  let afterCommit = async () => {};
   const { result, replayed } = await withIdempotency(
     ctx,
     idempotencyKey,
@@ -361,17 +372,11 @@ export async function sendSms({
       if (resentFrom) prepared.row.resentFrom = resentFrom;
       const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
+      afterCommit = await requestDelivery(tx, [m]);
       return toMessageJson(m);
     },
   );
-  if (!replayed)
-    await emit([
-      messageRequested({
-        id: result.id,
-        orgId: ctx.orgId,
-        scheduledAt: result.scheduled_at ? new Date(result.scheduled_at) : null,
-      }),
-    ]);
+  if (!replayed) await afterCommit();
   return result;
 }
 
@@ -392,18 +397,8 @@ interface BulkAnswer {
   messages: { id: string; scheduled_at: string | null }[];
 }
 
-async function finishBulk(ctx: Ctx, answer: BulkAnswer, replayed: boolean) {
-  if (!replayed) {
-    await emit(
-      answer.messages.map((m) =>
-        messageRequested({
-          id: m.id,
-          orgId: ctx.orgId,
-          scheduledAt: m.scheduled_at ? new Date(m.scheduled_at) : null,
-        }),
-      ),
-    );
-  }
+async function finishBulk(answer: BulkAnswer, replayed: boolean, afterCommit: () => Promise<void>) {
+  if (!replayed) await afterCommit();
   return { batch_id: answer.batch_id, accepted: answer.accepted, rejected: answer.rejected };
 }
 
@@ -415,7 +410,7 @@ async function storeBatch(
   tx: Tx,
   count: number,
   prepare: (index: number) => Promise<Prepared>,
-): Promise<BulkAnswer> {
+): Promise<{ answer: BulkAnswer; afterCommit: () => Promise<void> }> {
   const batchId = randomUUID();
   const rows: Prepared[] = [];
   const rejected: { index: number; reason: string }[] = [];
@@ -429,10 +424,13 @@ async function storeBatch(
   }
   const created = await insertMessages(tx, rows);
   return {
-    batch_id: batchId,
-    accepted: created.length,
-    rejected,
-    messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
+    answer: {
+      batch_id: batchId,
+      accepted: created.length,
+      rejected,
+      messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
+    },
+    afterCommit: await requestDelivery(tx, created),
   };
 }
 
@@ -448,6 +446,7 @@ export async function sendEmailBulk({
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
+  let afterCommit = async () => {};
   const { result, replayed } = await withIdempotency(
     ctx,
     idempotencyKey,
@@ -462,7 +461,7 @@ export async function sendEmailBulk({
         "email",
         addresses.flatMap((a) => (a.success ? [a.data] : [])),
       );
-      return storeBatch(tx, input.recipients.length, async (index) => {
+      const stored = await storeBatch(tx, input.recipients.length, async (index) => {
         const r = input.recipients[index];
         const parsed = addresses[index];
         if (!r || !parsed?.success) {
@@ -481,9 +480,11 @@ export async function sendEmailBulk({
           `recipients.${index}.email`,
         );
       });
+      afterCommit = stored.afterCommit;
+      return stored.answer;
     },
   );
-  return finishBulk(ctx, result, replayed);
+  return finishBulk(result, replayed, afterCommit);
 }
 
 /** Accepts an SMS per recipient; invalid numbers and missing variables are rejected by index. */
@@ -498,6 +499,7 @@ export async function sendSmsBulk({
 }) {
   requirePermission(ctx, "messages:send");
   const now = new Date();
+  let afterCommit = async () => {};
   const { result, replayed } = await withIdempotency(
     ctx,
     idempotencyKey,
@@ -516,7 +518,7 @@ export async function sendSmsBulk({
       const consent = await consentChecker(tx, ctx.orgId, "sms", phones);
       const zones = await contactTimeZonesByPhone(tx, ctx.orgId, phones);
       const window = quietWindowOf(org);
-      return storeBatch(tx, input.recipients.length, async (index) => {
+      const stored = await storeBatch(tx, input.recipients.length, async (index) => {
         const r = input.recipients[index];
         if (!r) throw new AppError("invalid_recipient", "missing recipient");
         const variables = { name: r.name, phone: r.to, ...(r.variables ?? {}) };
@@ -532,9 +534,11 @@ export async function sendSmsBulk({
           `recipients.${index}.to`,
         );
       });
+      afterCommit = stored.afterCommit;
+      return stored.answer;
     },
   );
-  return finishBulk(ctx, result, replayed);
+  return finishBulk(result, replayed, afterCommit);
 }
 
 /** Cancels a message that has not been handed to a provider yet. */
