@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import * as dryRun from "@/app/api/v1/campaigns/dry-run/route";
 import * as preview from "@/app/api/v1/campaigns/preview/route";
 import * as campaignsRoute from "@/app/api/v1/campaigns/route";
 import * as contactsRoute from "@/app/api/v1/contacts/route";
+import * as resend from "@/app/api/v1/messages/[id]/resend/route";
 import * as one from "@/app/api/v1/messages/[id]/route";
 import * as settings from "@/app/api/v1/settings/route";
 import * as sms from "@/app/api/v1/sms/send/route";
@@ -173,6 +175,14 @@ describe("quiet hours in bulk and campaigns (the same resolution)", () => {
     });
     expect(dry.status, JSON.stringify(dry.json)).toBe(200);
     expect(dry.json).toMatchObject({ count: 4, quiet_hours_deferred: 3 });
+    // The launch dialog's dry run says the same.
+    const launchDry = await call(dryRun.POST, {
+      method: "POST",
+      key,
+      body: { channel: "sms", audience, template_id: t.json.id, category: "marketing" },
+    });
+    expect(launchDry.status, JSON.stringify(launchDry.json)).toBe(200);
+    expect(launchDry.json).toMatchObject({ targeted: 4, quiet_hours_deferred: 3 });
     const c = await call(campaignsRoute.POST, {
       method: "POST",
       key,
@@ -194,5 +204,68 @@ describe("quiet hours in bulk and campaigns (the same resolution)", () => {
       zone: "Asia/Tokyo",
       source: "contact",
     });
+  });
+});
+
+describe("quiet hours in local-time schedules and resends", () => {
+  it("a local-time schedule follows each recipient's wall clock; a number spanning zones waits for the latest", async () => {
+    const { orgId } = await makeOrg({ quietHours: true });
+    const key = await makeKey(orgId, "staff");
+    const tag = `lt${Date.now()}`;
+    await contact(key, { phone: "+12025550121", timezone: "Asia/Tokyo", name: "Tokyo", attributes: { group: tag } });
+    await contact(key, { phone: "+14155550122", name: "San Francisco", attributes: { group: tag } });
+    // +61 8 is Western and South Australia: Perth (UTC+8) and Adelaide (UTC+10:30 in December).
+    await contact(key, { phone: "+61892345623", name: "Perth or Adelaide", attributes: { group: tag } });
+    const t = await call(templates.POST, {
+      method: "POST",
+      key,
+      body: { channel: "sms", name: `Local ${tag}`, body: "Morning {{name}}", category: "marketing" },
+    });
+    at("2026-12-01T00:00:00.000Z");
+    const audience = { list_ids: [], filter: { all: [{ field: "group", op: "eq", value: tag }] } };
+    // 10:00 on 2 December wherever the recipient is.
+    const c = await call(campaignsRoute.POST, {
+      method: "POST",
+      key,
+      body: {
+        name: "Local",
+        channel: "sms",
+        template_id: t.json.id,
+        category: "marketing",
+        audience,
+        send_at: "2026-12-02T10:00:00.000Z",
+        local_time: true,
+      },
+    });
+    expect(c.status, JSON.stringify(c.json)).toBe(201);
+    await freezeAudience(c.json.id);
+    const db = await getDb();
+    const rows = await db.select().from(messages).where(eq(messages.campaignId, c.json.id));
+    const byTo = Object.fromEntries(rows.map((r) => [r.to, r.scheduledAt?.toISOString() ?? null]));
+    expect(byTo).toEqual({
+      "+12025550121": "2026-12-02T01:00:00.000Z", // 10:00 Tokyo (UTC+9)
+      "+14155550122": "2026-12-02T18:00:00.000Z", // 10:00 Pacific (UTC-8)
+      // 10:00 in Perth (02:00 UTC) is 12:30 in Adelaide, but 10:00 in Adelaide (23:30 UTC the day
+      // before) is 07:30 in Perth: the latest of the two wall times is 10:00 or later in both.
+      "+61892345623": "2026-12-02T02:00:00.000Z",
+    });
+  });
+
+  it("a resent marketing SMS is held for the recipient's morning like any send", async () => {
+    const { orgId } = await makeOrg({ quietHours: true });
+    const key = await makeKey(orgId, "staff");
+    at("2026-12-01T20:00:00.000Z"); // 12:00 Pacific: sent at once
+    const first = await marketing(key, "+14155550131");
+    expect(first.status).toBe("queued");
+    const db = await getDb();
+    await db
+      .update(messages)
+      .set({ status: "failed", error: "carrier_rejected" })
+      .where(eq(messages.id, first.id));
+    at("2026-12-02T14:00:00.000Z"); // 06:00 Pacific
+    const again = await call(resend.POST, { method: "POST", key, params: { id: first.id } });
+    expect(again.status, JSON.stringify(again.json)).toBe(202);
+    expect(again.json).toMatchObject({ status: "scheduled", scheduled_at: "2026-12-02T16:00:00.000Z" });
+    expect(await quietNote(key, again.json.id)).toMatchObject({ zone: "America/Los_Angeles", source: "number" });
   });
 });
