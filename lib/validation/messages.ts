@@ -38,7 +38,7 @@ export const attachmentSchema = z.object({
   content_type: z.string().trim().min(3, "is required").max(255),
 });
 
-const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 function requireEmailContent(
   v: { template_id?: string; subject?: string; html?: string; text?: string },
@@ -67,7 +67,7 @@ export const emailSend = z
       .max(20, "must be at most 20 files")
       .refine(
         (a) => a.reduce((n, f) => n + base64DecodedBytes(f.content_base64), 0) <= MAX_ATTACHMENT_BYTES,
-        "must total at most 10 MB",
+        "must total at most 25 MB",
       )
       .optional(),
     send_at: sendAt,

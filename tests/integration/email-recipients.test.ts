@@ -126,11 +126,11 @@ describe("attachment sizes count decoded bytes", () => {
     expect(res.json.error.details[0].field).toBe("attachments.0.content_base64");
   });
 
-  it("caps attachments at 10 MB of decoded content, padding not counted", async () => {
+  it("caps attachments at 25 MB of decoded content, padding not counted", async () => {
     const { orgId } = await makeOrg();
     const key = await makeKey(orgId, "staff");
-    // Exactly 10 MiB decoded: 10 MiB is not a multiple of 3, so the base64 carries padding.
-    const exact = Buffer.alloc(10 * 1024 * 1024, 1).toString("base64");
+    // Exactly 25 MiB decoded: 25 MiB is not a multiple of 3, so the base64 carries padding.
+    const exact = Buffer.alloc(25 * 1024 * 1024, 1).toString("base64");
     expect(exact.endsWith("=")).toBe(true);
     const ok = await call(email.POST, {
       method: "POST",
@@ -145,7 +145,7 @@ describe("attachment sizes count decoded bytes", () => {
       },
     });
     expect(ok.status, JSON.stringify(ok.json?.error)).toBe(202);
-    const over = Buffer.alloc(10 * 1024 * 1024 + 1, 1).toString("base64");
+    const over = Buffer.alloc(25 * 1024 * 1024 + 1, 1).toString("base64");
     const refused = await call(email.POST, {
       method: "POST",
       key,

@@ -24,8 +24,8 @@ export const messageOps = {
     summary: "Send an email now or at send_at (Idempotency-Key supported)",
     permission: "messages:send",
     body: emailSend,
-    // Up to 10 MB of attachments as base64 (4/3 of it) beside 2 MB html and text bodies.
-    maxBodyBytes: 20_000_000,
+    // Up to 25 MB of attachments as base64 (4/3 of it, ~35 MB) beside 2 MB html and text bodies.
+    maxBodyBytes: 38_000_000,
     response: messageJson,
     status: 202,
   }),
