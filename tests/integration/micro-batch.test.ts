@@ -105,7 +105,11 @@ describe("micro-batching of single sends", () => {
       .from(messageEvents)
       .where(inArray(messageEvents.messageId, ids));
     for (const id of ids) {
-      expect(events.filter((e) => e.messageId === id).map((e) => e.type)).toEqual(["queued", "sending", "sent"]);
+      expect(events.filter((e) => e.messageId === id).map((e) => e.type)).toEqual([
+        "queued",
+        "sending",
+        "sent",
+      ]);
     }
   });
 
@@ -119,10 +123,7 @@ describe("micro-batching of single sends", () => {
       .set({ runAt: sql`now() + interval '1 hour'` })
       .where(and(eq(jobs.functionId, "messages-send"), sql`${jobs.eventId} <> ${firstJob}`));
     await runDueJobs(1);
-    const rows = await db
-      .select({ status: messages.status })
-      .from(messages)
-      .where(inArray(messages.id, ids));
+    const rows = await db.select({ status: messages.status }).from(messages).where(inArray(messages.id, ids));
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(MICRO_BATCH + 1);
     expect(rows.filter((r) => r.status === "queued")).toHaveLength(5);
   });

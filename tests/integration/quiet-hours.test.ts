@@ -212,7 +212,12 @@ describe("quiet hours in local-time schedules and resends", () => {
     const { orgId } = await makeOrg({ quietHours: true });
     const key = await makeKey(orgId, "staff");
     const tag = `lt${Date.now()}`;
-    await contact(key, { phone: "+12025550121", timezone: "Asia/Tokyo", name: "Tokyo", attributes: { group: tag } });
+    await contact(key, {
+      phone: "+12025550121",
+      timezone: "Asia/Tokyo",
+      name: "Tokyo",
+      attributes: { group: tag },
+    });
     await contact(key, { phone: "+14155550122", name: "San Francisco", attributes: { group: tag } });
     // +61 8 is Western and South Australia: Perth (UTC+8) and Adelaide (UTC+10:30 in December).
     await contact(key, { phone: "+61892345623", name: "Perth or Adelaide", attributes: { group: tag } });
@@ -266,6 +271,9 @@ describe("quiet hours in local-time schedules and resends", () => {
     const again = await call(resend.POST, { method: "POST", key, params: { id: first.id } });
     expect(again.status, JSON.stringify(again.json)).toBe(202);
     expect(again.json).toMatchObject({ status: "scheduled", scheduled_at: "2026-12-02T16:00:00.000Z" });
-    expect(await quietNote(key, again.json.id)).toMatchObject({ zone: "America/Los_Angeles", source: "number" });
+    expect(await quietNote(key, again.json.id)).toMatchObject({
+      zone: "America/Los_Angeles",
+      source: "number",
+    });
   });
 });

@@ -29,7 +29,9 @@ export const sendMessage = defineFunction({
       if (outcome.status !== "in_flight") return outcome;
       if (check + 1 >= IN_FLIGHT_CHECKS) throw new Error("message stayed in flight in another run");
       // First a second (the other group is usually done by then), then until it would count as orphaned.
-      const soon = await step.run(`in-flight-${check}`, async () => new Date(Date.now() + 1000).toISOString());
+      const soon = await step.run(`in-flight-${check}`, async () =>
+        new Date(Date.now() + 1000).toISOString(),
+      );
       const until = check === 0 ? soon : outcome.until > soon ? outcome.until : soon;
       await step.sleepUntil(`wait-in-flight-${check}`, new Date(until));
     }

@@ -1,4 +1,16 @@
-import { and, asc, eq, getTableColumns, inArray, isNull, lte, notInArray, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lte,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { SubqueryWithSelection } from "drizzle-orm/pg-core";
 import type { Executor } from "@/lib/db";
 import { type Message, messages } from "@/lib/db/schema";

@@ -35,12 +35,15 @@ export async function deliverMessage(
   const db = await getDb();
   const leaseMs = config().jobLeaseSeconds * 1000;
   const now = new Date();
-  const { outcomes } = await deliverGroup({
-    ids: [messageId],
-    // A message still `sending` after a whole lease belongs to a run that died.
-    orphanedBefore: new Date(now.getTime() - leaseMs),
-    siblings: { orgId, limit: opts.siblings ?? MICRO_BATCH, now },
-  }, { concurrency: GROUP_CONCURRENCY });
+  const { outcomes } = await deliverGroup(
+    {
+      ids: [messageId],
+      // A message still `sending` after a whole lease belongs to a run that died.
+      orphanedBefore: new Date(now.getTime() - leaseMs),
+      siblings: { orgId, limit: opts.siblings ?? MICRO_BATCH, now },
+    },
+    { concurrency: GROUP_CONCURRENCY },
+  );
   const outcome = outcomes.get(messageId);
   if (outcome?.status === "unavailable") throw new NoProviderAvailable(outcome.error);
   if (outcome) return outcome;
