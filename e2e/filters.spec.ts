@@ -133,3 +133,80 @@ test("the log's page and the contacts search live in the URL too", async ({ page
   await expect(page.getByText("ada@example.com")).toHaveCount(0);
   await expect(page.getByText("grace@example.com")).toBeVisible();
 });
+
+test("campaign filters live in the URL: they survive reload and Back", async ({
+  page,
+  signedIn,
+  request,
+}) => {
+  const { cli } = await import("./fixtures");
+  const key = (await cli("apikey:create", "--org", signedIn.org, "--role", "admin")).at(-1) as string;
+  const auth = { authorization: `Bearer ${key}` };
+  const list = await request.post("/api/v1/lists", { headers: auth, data: { name: "Filter audience" } });
+  expect(list.ok()).toBe(true);
+  const listId = (await list.json()).id as string;
+
+  const emailTemplate = await request.post("/api/v1/templates", {
+    headers: auth,
+    data: {
+      channel: "email",
+      name: "Filter news",
+      subject: "News",
+      html: "<p>Hi</p>",
+      category: "marketing",
+    },
+  });
+  expect(emailTemplate.ok()).toBe(true);
+  const smsTemplate = await request.post("/api/v1/templates", {
+    headers: auth,
+    data: { channel: "sms", name: "Filter text", body: "Hi {{name}}", category: "marketing" },
+  });
+  expect(smsTemplate.ok()).toBe(true);
+
+  // Drafts are enough: nothing is launched.
+  for (const [name, channel, template] of [
+    ["Email draft", "email", emailTemplate],
+    ["SMS draft", "sms", smsTemplate],
+  ] as const) {
+    const res = await request.post("/api/v1/campaigns", {
+      headers: auth,
+      data: { name, channel, template_id: (await template.json()).id, audience: { list_ids: [listId] } },
+    });
+    expect(res.status()).toBe(201);
+  }
+  // The API filters by status and channel.
+  const smsDrafts = await request.get("/api/v1/campaigns?status=draft&channel=sms", { headers: auth });
+  expect((await smsDrafts.json()).data).toHaveLength(1);
+
+  await page.goto("/campaigns");
+  const rows = page.getByTestId("campaigns").getByTestId("campaign-link");
+  await expect(rows).toHaveCount(2);
+  await page.getByTestId("campaign-filter-channel").selectOption("sms");
+  await expect(page).toHaveURL(/channel=sms/);
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId("campaign-row-SMS draft")).toBeVisible();
+  await expect(page.getByTestId("campaign-row-Email draft")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page).toHaveURL(/channel=sms/);
+  await expect(page.getByTestId("campaign-filter-channel")).toHaveValue("sms");
+  await expect(rows).toHaveCount(1);
+  await expect(page.getByTestId("campaign-row-SMS draft")).toBeVisible();
+
+  // A status nothing has yet shows the filtered empty state, with a way to clear the filters.
+  await page.getByTestId("campaign-filter-status").selectOption("completed");
+  await expect(page).toHaveURL(/status=completed/);
+  await expect(page.getByText("No campaigns match these filters")).toBeVisible();
+  await expect(page.getByTestId("campaign-filter-clear")).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/channel=sms/);
+  await expect(page).not.toHaveURL(/status=/);
+  await expect(rows).toHaveCount(1);
+
+  await page.goBack();
+  await expect(page).not.toHaveURL(/channel=/);
+  await expect(page.getByTestId("campaign-filter-channel")).toHaveValue("");
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId("campaigns-next")).toHaveCount(0);
+  await expect(page.getByTestId("campaigns-first")).toHaveCount(0);
+});

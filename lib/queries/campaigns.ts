@@ -34,6 +34,12 @@ export interface AudienceList {
   member_count: number;
 }
 
+export interface CampaignFilters {
+  /** One status or several, comma-separated. */
+  status?: string;
+  channel?: CampaignChannel;
+}
+
 /** Statuses in which the counters still move on their own, so the pages keep polling. */
 export const LIVE_STATUSES: ReadonlySet<CampaignStatus> = new Set(["running", "scheduled"]);
 
@@ -41,12 +47,21 @@ export const LIVE_STATUSES: ReadonlySet<CampaignStatus> = new Set(["running", "s
 const retryServerErrors = (failures: number, error: Error) =>
   !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2;
 
+function search(params: Record<string, string | undefined>, cursor: string | null): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) qs.set(k, v);
+  if (cursor) qs.set("cursor", cursor);
+  return qs.toString();
+}
+
 export const campaignQueries = {
   all: ["campaigns"] as const,
-  list: () =>
+  /** One page of campaigns from `cursor` (null: the newest); the page lives in the URL, so Back returns to it. */
+  page: (filters: CampaignFilters, cursor: string | null) =>
     queryOptions({
-      queryKey: [...campaignQueries.all, "list"],
-      queryFn: () => api<ListOf<CampaignItem>>("/campaigns?limit=200"),
+      queryKey: [...campaignQueries.all, "page", filters, cursor],
+      queryFn: () => api<ListOf<CampaignItem>>(`/campaigns?${search({ ...filters, limit: "50" }, cursor)}`),
+      placeholderData: keepPreviousData,
       refetchInterval: (q) => (q.state.data?.data.some((c) => LIVE_STATUSES.has(c.status)) ? 2000 : false),
     }),
   detail: (id: string) =>

@@ -1,4 +1,4 @@
-import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, keepPreviousData, queryOptions } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { contactDetailJson, contactJson, importJson, listJson } from "@/lib/validation/contacts";
 import { ApiError, api } from "./fetcher";
@@ -12,6 +12,11 @@ export type ImportItem = z.infer<typeof importJson>;
 export interface ContactFilters {
   q?: string;
   listId?: string;
+}
+
+export interface ListFilters {
+  /** Part of a list's name, case-insensitive. */
+  q?: string;
 }
 
 export const contactQueries = {
@@ -53,6 +58,18 @@ export const listQueries = {
     queryOptions({
       queryKey: [...listQueries.all, "list"],
       queryFn: () => api<ListOf<ListItem>>("/lists?limit=200"),
+    }),
+  /** One page of the lists page from `cursor` (null: the newest), optionally searched by name; the page lives in the URL. */
+  page: (filters: ListFilters, cursor: string | null) =>
+    queryOptions({
+      queryKey: [...listQueries.all, "page", filters, cursor],
+      queryFn: () => {
+        const qs = new URLSearchParams({ limit: "50" });
+        if (filters.q) qs.set("q", filters.q);
+        if (cursor) qs.set("cursor", cursor);
+        return api<ListOf<ListItem>>(`/lists?${qs}`);
+      },
+      placeholderData: keepPreviousData,
     }),
   members: (id: string) =>
     infiniteQueryOptions({

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Campaign } from "@/lib/db/schema";
+import { CAMPAIGN_STATUSES } from "@/lib/db/schema/campaigns";
 import { listQuery } from "./common";
 import { categorySchema } from "./templates";
 
@@ -144,9 +145,24 @@ export const campaignUpdate = z
 export type CampaignUpdate = z.infer<typeof campaignUpdate>;
 
 export const campaignQuery = listQuery.extend({
-  status: z.string().optional(),
+  status: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.enum(CAMPAIGN_STATUSES, { message: `must be one or more of ${CAMPAIGN_STATUSES.join(", ")}` }),
+      ),
+    )
+    .optional()
+    .describe("one status, or several separated by commas: draft,scheduled"),
   channel: z.enum(["email", "sms"]).optional(),
 });
+export type CampaignQuery = z.infer<typeof campaignQuery>;
 
 export const audiencePreview = z
   .object({
@@ -262,7 +278,7 @@ export const campaignJson = z
     send_at: z.string().nullable(),
     local_time: z.boolean(),
     throttle_per_minute: z.number().nullable(),
-    status: z.enum(["draft", "scheduled", "running", "paused", "completed", "cancelled"]),
+    status: z.enum(CAMPAIGN_STATUSES),
     stats: statsJson,
     variants: z.array(z.object({ name: z.string(), template_id: z.string() })).nullable(),
     ab_test: z

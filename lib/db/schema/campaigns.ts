@@ -16,14 +16,15 @@ import { organisations, users } from "./organisations";
 import { channelEnum } from "./providers";
 import { templates } from "./templates";
 
-export const campaignStatusEnum = pgEnum("campaign_status", [
+export const CAMPAIGN_STATUSES = [
   "draft",
   "scheduled",
   "running",
   "paused",
   "completed",
   "cancelled",
-]);
+] as const;
+export const campaignStatusEnum = pgEnum("campaign_status", CAMPAIGN_STATUSES);
 
 /** One arm of an A/B test: a name and the template its recipients get. */
 export interface CampaignVariant {

@@ -210,7 +210,7 @@ export async function listCampaigns({
   input,
 }: {
   ctx: Ctx;
-  input: { limit: number; cursor?: string; status?: string; channel?: "email" | "sms" };
+  input: { limit: number; cursor?: string; status?: Campaign["status"][]; channel?: "email" | "sms" };
 }) {
   requirePermission(ctx, "messages:send");
   const db = await getDb();
@@ -222,7 +222,7 @@ export async function listCampaigns({
       and(
         eq(campaigns.orgId, ctx.orgId),
         input.channel ? eq(campaigns.channel, input.channel) : undefined,
-        input.status ? eq(campaigns.status, input.status as Campaign["status"]) : undefined,
+        input.status?.length ? inArray(campaigns.status, input.status) : undefined,
         page.where,
       ),
     )
