@@ -50,10 +50,15 @@ export function tokenSigner<T>(
   label: string,
   { maxLength = 4096 }: { maxLength?: number } = {},
 ): TokenSigner<T> {
-  const mac = (body: string) => {
-    const key = createHmac("sha256", config().authSecret).update(label).digest();
-    return createHmac("sha256", key).update(body).digest().subarray(0, 16);
+  // The derived key, kept while AUTH_SECRET stays the same (a campaign signs several links per recipient).
+  let derived: { secret: string; key: Buffer } | undefined;
+  const keyOf = (secret: string) => {
+    if (derived?.secret !== secret)
+      derived = { secret, key: createHmac("sha256", secret).update(label).digest() };
+    return derived.key;
   };
+  const mac = (body: string) =>
+    createHmac("sha256", keyOf(config().authSecret)).update(body).digest().subarray(0, 16);
   return {
     sign(payload) {
       const body = Buffer.from(JSON.stringify(payload)).toString("base64url");

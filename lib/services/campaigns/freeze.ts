@@ -223,16 +223,28 @@ export async function freezeAudience(campaignId: string, pageSize = 2000): Promi
   if (!campaign) throw AppError.notFound("Campaign");
   const template = await campaignTemplate(db, campaign.templateId);
   const { organisation, price, now, window } = await freezeSetup(db, campaign);
-  for await (const page of streamAudience(
-    db,
-    campaign.orgId,
-    campaign.channel,
-    campaign.audience,
-    pageSize,
-  )) {
-    const consent = await pageConsent(db, campaign, page);
-    const built = page.map((c) => buildRow(organisation, campaign, template, c, consent, price, now, window));
-    await db.transaction((tx) => writeBuiltRows(tx, campaign, built));
+  // A page is read and rendered while the previous one is being written: the
+  // rendering (JavaScript) and the writing (the database) overlap.
+  let writing: Promise<void> | null = null;
+  try {
+    for await (const page of streamAudience(
+      db,
+      campaign.orgId,
+      campaign.channel,
+      campaign.audience,
+      pageSize,
+    )) {
+      const consent = await pageConsent(db, campaign, page);
+      const built = page.map((c) =>
+        buildRow(organisation, campaign, template, c, consent, price, now, window),
+      );
+      if (writing) await writing;
+      writing = db.transaction((tx) => writeBuiltRows(tx, campaign, built));
+      // Observed here so a failure while the next page is read is not reported as unhandled.
+      writing.catch(() => {});
+    }
+  } finally {
+    if (writing) await writing;
   }
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

@@ -1,5 +1,5 @@
+import { sql } from "drizzle-orm";
 import type { Executor } from "@/lib/db";
-import { messageEvents } from "@/lib/db/schema";
 import { type OutboxRow, outgoingTypeOf, writeOutbox } from "@/lib/services/outgoing-webhooks/outbox";
 
 export interface MessageEventRow {
@@ -9,7 +9,7 @@ export interface MessageEventRow {
   data?: Record<string, unknown> | null;
 }
 
-/** Rows per INSERT: well under Postgres's 65,535 bind parameters (5 per row). */
+/** Rows per INSERT (one jsonb parameter each): keeps a statement's text in the low megabytes. */
 const CHUNK = 5000;
 
 /**
@@ -29,8 +29,22 @@ export async function addMessageEvents(db: Executor, rows: MessageEventRow[]): P
     last.set(r.messageId, at);
     return { orgId: r.orgId, messageId: r.messageId, type: r.type, data: r.data ?? null, at: new Date(at) };
   });
+  // The rows go as one jsonb parameter expanded by jsonb_populate_recordset: one
+  // statement with one bind parameter, however many rows (campaign freezes write
+  // thousands at a time), rather than five parameters a row built by the query builder.
   for (let i = 0; i < values.length; i += CHUNK) {
-    await db.insert(messageEvents).values(values.slice(i, i + CHUNK));
+    const json = JSON.stringify(
+      values.slice(i, i + CHUNK).map((v) => ({
+        org_id: v.orgId,
+        message_id: v.messageId,
+        type: v.type,
+        data: v.data,
+        at: v.at.toISOString(),
+      })),
+    );
+    await db.execute(sql`
+      insert into message_events (org_id, message_id, type, data, at)
+      select org_id, message_id, type, data, at from jsonb_populate_recordset(null::message_events, ${json}::jsonb)`);
   }
   const outbox: OutboxRow[] = [];
   for (const r of rows) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import { type Db, type Executor, getDb } from "@/lib/db";
 import { eventOutbox, webhookEndpoints } from "@/lib/db/schema";
 import { emit } from "@/lib/jobs/emit";
@@ -37,13 +37,31 @@ export interface OutboxRow {
   data?: Record<string, unknown> | null;
 }
 
+/** From this many rows on, a write first asks which organisations have an enabled endpoint. */
+const ASK_FROM = 100;
+
+/** The rows of organisations with at least one enabled endpoint (one query). */
+async function forListeningOrgs(db: Executor, rows: OutboxRow[]): Promise<OutboxRow[]> {
+  const orgIds = [...new Set(rows.map((r) => r.orgId))];
+  const listening = await db
+    .selectDistinct({ orgId: webhookEndpoints.orgId })
+    .from(webhookEndpoints)
+    .where(and(inArray(webhookEndpoints.orgId, orgIds), eq(webhookEndpoints.enabled, true)));
+  const set = new Set(listening.map((r) => r.orgId));
+  return set.size === orgIds.length ? rows : rows.filter((r) => set.has(r.orgId));
+}
+
 /**
  * Writes events to the outbox on the caller's executor (so inside the caller's
- * transaction): one multi-row statement per call. Rows are written whether or
- * not the organisation has endpoints — cheaper than asking, and an endpoint
- * added later is never half-informed; the dispatcher drops unmatched rows.
+ * transaction): one multi-row statement per call. Small writes (a send, a
+ * status change) are written whether or not the organisation has endpoints —
+ * cheaper than asking; the dispatcher drops unmatched rows. A large write (a
+ * campaign freeze's page, a group's events) first asks, in one query, which
+ * organisations have an enabled endpoint, and writes only theirs: an endpoint
+ * hears of what happens after it was enabled.
  */
 export async function writeOutbox(db: Executor, rows: OutboxRow[]): Promise<void> {
+  if (rows.length >= ASK_FROM) rows = await forListeningOrgs(db, rows);
   if (rows.length === 0) return;
   for (let i = 0; i < rows.length; i += 1000) {
     await db.insert(eventOutbox).values(
