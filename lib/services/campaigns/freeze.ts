@@ -4,14 +4,19 @@ import { type Executor, getDb } from "@/lib/db";
 import { type Campaign, type Contact, campaigns, messages, type Template, templates } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { consentChecker } from "@/lib/services/consent/opt-outs";
+import {
+  type Consent,
+  composeMessage,
+  MessageRefused,
+  type QuietHoursContext,
+  quietHoursDeferral,
+  quietWindowOf,
+} from "@/lib/services/messages/compose";
 import { addMessageEvents } from "@/lib/services/messages/events";
-import { type QuietHoursContext, quietHoursDeferral, quietWindowOf } from "@/lib/services/messages/send";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
 import { listProviderRows } from "@/lib/services/providers/providers";
 import { quietHoursNote, recipientZones } from "@/lib/services/sms/recipient-zone";
-import { countSegments, MAX_SMS_CHARACTERS } from "@/lib/services/sms/segments";
-import { missingVariables, renderTemplate } from "@/lib/services/templates/render";
-import { decorateEmail, unsubscribeUrl } from "@/lib/services/tracking/links";
+import { unsubscribeUrl } from "@/lib/services/tracking/links";
 import { audienceWhere, streamAudience } from "./audience";
 import { insertMessagesBulk } from "./bulk-insert";
 import { atLocalWallTime } from "./local-time";
@@ -52,6 +57,21 @@ function scheduleZones(contact: Pick<Contact, "phone" | "timezone">): string[] {
   return [contact.timezone ?? "UTC"];
 }
 
+/** When one campaign recipient's message is to go before quiet hours: send_at, optionally as the wall time in the recipient's zone. Null: now. */
+function recipientSendAt(
+  campaign: Pick<Campaign, "sendAt" | "localTime">,
+  contact: Pick<Contact, "phone" | "timezone">,
+  now: Date,
+): Date | null {
+  if (campaign.localTime && campaign.sendAt) {
+    // Where a number spans several zones, the latest of their wall times: it is then that time or later everywhere.
+    const sendAt = campaign.sendAt;
+    const local = Math.max(...scheduleZones(contact).map((tz) => atLocalWallTime(sendAt, tz).getTime()));
+    return local > now.getTime() ? new Date(local) : null;
+  }
+  return campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : null;
+}
+
 /**
  * When one campaign recipient's message goes: send_at (optionally as the wall time
  * in the recipient's zone), then quiet hours for marketing SMS. Null: now.
@@ -63,13 +83,7 @@ export function recipientSchedule(
   now: Date,
   window: QuietHoursContext["window"],
 ): { at: Date | null; quietHours?: Record<string, unknown> } {
-  let at: Date | null = campaign.sendAt && campaign.sendAt > now ? campaign.sendAt : null;
-  if (campaign.localTime && campaign.sendAt) {
-    // Where a number spans several zones, the latest of their wall times: it is then that time or later everywhere.
-    const sendAt = campaign.sendAt;
-    const local = Math.max(...scheduleZones(contact).map((tz) => atLocalWallTime(sendAt, tz).getTime()));
-    at = local > now.getTime() ? new Date(local) : null;
-  }
+  const at = recipientSendAt(campaign, contact, now);
   const deferred = quietHoursDeferral(campaign.channel, campaign.category, to, at ?? now, {
     contactTimeZone: contact.timezone,
     window,
@@ -80,13 +94,16 @@ export function recipientSchedule(
 /** The campaign fields a recipient's message is built from. */
 export type CampaignShape = Pick<Campaign, "id" | "orgId" | "channel" | "category" | "sendAt" | "localTime">;
 
-/** One recipient's message row (or its rejection with the reason), exactly as launch writes it. */
+/**
+ * One recipient's message row (or its rejection with the reason), exactly as
+ * launch writes it: built by the message composer, like every API send.
+ */
 export function buildRow(
   organisation: string,
   campaign: CampaignShape,
   template: Template,
   contact: Contact,
-  consent: (a: string, c: string) => { ok: boolean; code?: string; reason?: string },
+  consent: Consent,
   price: { cost: number; currency: string } | null,
   now: Date,
   window: QuietHoursContext["window"],
@@ -105,8 +122,9 @@ export function buildRow(
     campaignId: campaign.id,
     contactId: contact.id,
   };
+  // Consent first: no unsubscribe link is signed for a recipient who will not get the message.
   const verdict = consent(to, campaign.category);
-  if (!verdict.ok) return rejected(base, verdict.code ?? "opted_out", verdict.reason ?? "opted out");
+  if (!verdict.ok) return rejected(base, verdict.code, verdict.reason);
   const unsub = unsubscribeUrl({
     id,
     orgId: campaign.orgId,
@@ -114,55 +132,29 @@ export function buildRow(
     channel: campaign.channel,
     category: campaign.category,
   });
-  const variables = contactVariables(contact, unsub, organisation);
-  const parts =
-    campaign.channel === "email"
-      ? { subject: template.subject, html: template.html, text: template.text }
-      : { body: template.body };
-  const missing = missingVariables(parts, variables);
-  if (missing.length) return rejected(base, "missing_variables", missing.join(", "));
-  const r = renderTemplate(parts, variables);
-  // Timing comes after consent.
-  const { at, quietHours } = recipientSchedule(campaign, contact, to, now, window);
-  const timing = { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at };
-  if (campaign.channel === "sms") {
-    const body = r.body ?? "";
-    if ([...body].length > MAX_SMS_CHARACTERS)
-      return rejected(base, "message_too_long", `${[...body].length} characters`);
-    const { segments, encoding } = countSegments(body);
+  try {
+    const composed = composeMessage({
+      id,
+      orgId: campaign.orgId,
+      channel: campaign.channel,
+      to,
+      category: campaign.category,
+      template,
+      variables: contactVariables(contact, unsub, organisation),
+      consent,
+      price,
+      at: recipientSendAt(campaign, contact, now),
+      now,
+      quiet: { contactTimeZone: contact.timezone, window },
+    });
     return {
-      quietHours,
-      row: {
-        ...base,
-        ...timing,
-        body,
-        segments,
-        encoding,
-        estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
-        currency: price?.currency ?? null,
-      },
+      row: { ...composed.row, campaignId: campaign.id, contactId: contact.id },
+      quietHours: composed.quietHours,
     };
+  } catch (e) {
+    if (e instanceof MessageRefused) return rejected(base, e.code, e.detail);
+    throw e;
   }
-  const tracked = decorateEmail({
-    id,
-    orgId: campaign.orgId,
-    to,
-    category: campaign.category,
-    html: r.html ?? null,
-    text: r.text ?? null,
-  });
-  return {
-    row: {
-      ...base,
-      ...timing,
-      subject: r.subject ?? "",
-      html: tracked.html,
-      text: tracked.text,
-      headers: Object.keys(tracked.headers).length ? tracked.headers : null,
-      estimatedCost: price?.cost ?? null,
-      currency: price?.currency ?? null,
-    },
-  };
 }
 
 /** What every recipient's row of one campaign is built with: organisation name, price, clock, quiet window. */

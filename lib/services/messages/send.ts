@@ -5,32 +5,22 @@ import { type Executor, getDb, type Tx } from "@/lib/db";
 import { type Message, messages, type Template } from "@/lib/db/schema";
 import { AppError } from "@/lib/errors";
 import { emitWithin } from "@/lib/jobs/emit";
-import { assertConsent, type ConsentVerdict, consentChecker } from "@/lib/services/consent/opt-outs";
+import { consentChecker } from "@/lib/services/consent/opt-outs";
 import { contactTimeZonesByPhone } from "@/lib/services/contacts/time-zones";
 import type { Ctx } from "@/lib/services/context";
 import { getOrganisation } from "@/lib/services/orgs/organisations";
 import { listProviderRows } from "@/lib/services/providers/providers";
 import { normalizePhone } from "@/lib/services/sms/phone";
-import {
-  type QuietHoursVerdict,
-  type QuietWindow,
-  quietHoursNote,
-  quietHoursVerdict,
-  recipientZones,
-} from "@/lib/services/sms/recipient-zone";
-import { assertSmsLength, countSegments } from "@/lib/services/sms/segments";
-import { assertNoMissingVariables, renderTemplate } from "@/lib/services/templates/render";
 import { getTemplateInOrg } from "@/lib/services/templates/templates";
-import { decorateEmail } from "@/lib/services/tracking/links";
 import type { EmailBulk, EmailSend, SmsBulk, SmsSend } from "@/lib/validation/messages";
 import { toMessageJson } from "@/lib/validation/messages";
 import { emailSchema } from "@/lib/validation/users";
+import { type Consent, composeMessage, type QuietHoursContext, quietWindowOf } from "./compose";
 import { messageRequested } from "./dispatch";
 import { addMessageEvent, addMessageEvents } from "./events";
 import { requestHash, withIdempotency } from "./idempotency";
 
 type NewMessage = typeof messages.$inferInsert;
-type Consent = (address: string, category: string) => ConsentVerdict;
 
 async function activeTemplate(
   tx: Executor,
@@ -79,35 +69,7 @@ function when(sendAt: string | undefined, now: Date): Date | null {
   return d.getTime() > now.getTime() ? d : null;
 }
 
-/** Where the recipient lives and the organisation's quiet-hours window, for marketing SMS. */
-export interface QuietHoursContext {
-  /** The recipient contact's own IANA zone, when the number belongs to a contact that has one. */
-  contactTimeZone?: string | null;
-  window: QuietWindow;
-}
-
-/**
- * Marketing SMS waits out the recipient's quiet hours (the organisation's window,
- * default 21:00–08:00, in the recipient's zone: the contact's, else the number's
- * area, else its country): deferred, never dropped. Answers the verdict when the
- * message must wait, null when it may go at `at`.
- */
-export function quietHoursDeferral(
-  channel: "email" | "sms",
-  category: string,
-  to: string,
-  at: Date,
-  quiet: QuietHoursContext,
-): QuietHoursVerdict | null {
-  if (channel !== "sms" || category !== "marketing") return null;
-  const verdict = quietHoursVerdict(at, recipientZones(to, quiet.contactTimeZone), quiet.window);
-  return verdict.until ? verdict : null;
-}
-
-/** The organisation's quiet-hours window. */
-export function quietWindowOf(org: { quietHoursStart: string; quietHoursEnd: string }): QuietWindow {
-  return { start: org.quietHoursStart, end: org.quietHoursEnd };
-}
+export { type QuietHoursContext, quietHoursDeferral, quietWindowOf } from "./compose";
 
 interface Prepared {
   row: NewMessage;
@@ -154,88 +116,46 @@ function requestDelivery(tx: Tx, stored: Message[]): Promise<() => Promise<void>
   );
 }
 
-function scheduleFields(
-  channel: "email" | "sms",
-  category: string,
-  to: string,
-  sendAt: string | undefined,
-  now: Date,
-  quiet?: QuietHoursContext,
-) {
-  const scheduled = when(sendAt, now);
-  const deferred = quiet ? quietHoursDeferral(channel, category, to, scheduled ?? now, quiet) : null;
-  const at = deferred?.until ?? scheduled;
-  return {
-    fields: { status: at ? ("scheduled" as const) : ("queued" as const), scheduledAt: at },
-    quietHours: deferred ? quietHoursNote(deferred) : undefined,
-  };
-}
-
-async function prepareEmail(
+/** One email of a send or a bulk send, through the message composer. */
+function prepareEmail(
   ctx: Ctx,
   input: Omit<EmailSend, "to"> & { to: string },
   template: Template | null,
-  costPerUnit: { cost: number; currency: string } | null,
+  price: { cost: number; currency: string } | null,
   now: Date,
   consent: Consent,
   field = "to",
-): Promise<Prepared> {
-  const category = input.category ?? template?.category ?? "transactional";
-  // Consent comes before anything else: rendering, quiet hours, schedule. Every
-  // recipient passes it: a bcc is as much a recipient as the to.
-  assertConsent(consent(input.to, category), field);
-  for (const [list, addresses] of [
-    ["cc", input.cc],
-    ["bcc", input.bcc],
-  ] as const) {
-    for (const [i, address] of (addresses ?? []).entries())
-      assertConsent(consent(address, category), `${list}.${i}`);
-  }
-  let content = { subject: input.subject ?? "", html: input.html ?? null, text: input.text ?? null };
-  const variables = input.variables ?? {};
-  // Inline content given with variables is a one-off template: rendered the same way, holes refused.
-  const source = template ?? (input.variables ? content : null);
-  if (source) {
-    const parts = { subject: source.subject, html: source.html, text: source.text };
-    assertNoMissingVariables(parts, variables);
-    const r = renderTemplate(parts, variables);
-    content = { subject: r.subject ?? "", html: r.html ?? null, text: r.text ?? null };
-  }
-  const id = randomUUID();
-  const tracked = decorateEmail({
-    id,
+): Prepared {
+  const composed = composeMessage({
+    id: randomUUID(),
     orgId: ctx.orgId,
+    channel: "email",
     to: input.to,
-    category,
-    html: content.html,
-    text: content.text,
+    cc: input.cc ?? null,
+    bcc: input.bcc ?? null,
+    category: input.category ?? template?.category ?? "transactional",
+    template,
+    inline: { subject: input.subject, html: input.html, text: input.text },
+    variables: input.variables,
+    consent,
+    price,
+    at: when(input.send_at, now),
+    now,
+    fields: { to: field },
   });
   return {
+    quietHours: composed.quietHours,
     row: {
-      id,
-      orgId: ctx.orgId,
-      channel: "email",
-      to: input.to,
-      cc: input.cc ?? null,
-      bcc: input.bcc ?? null,
-      subject: content.subject,
-      html: tracked.html,
-      text: tracked.text,
-      headers: Object.keys(tracked.headers).length ? tracked.headers : null,
-      category,
-      templateId: template?.id ?? null,
-      templateVersion: template?.version ?? null,
-      variables: template ? variables : null,
+      ...composed.row,
+      variables: template ? (input.variables ?? {}) : null,
       attachments: input.attachments ?? null,
       metadata: input.metadata ?? null,
-      estimatedCost: costPerUnit?.cost ?? null,
-      currency: costPerUnit?.currency ?? null,
-      ...scheduleFields("email", category, input.to, input.send_at, now).fields,
     },
   };
 }
 
-async function prepareSms(
+/** One SMS of a send or a bulk send, through the message composer (the number normalised first). */
+function prepareSms(
   ctx: Ctx,
   input: Omit<SmsSend, "to"> & { to: string },
   template: Template | null,
@@ -245,38 +165,31 @@ async function prepareSms(
   consent: Consent,
   quiet: (to: string) => QuietHoursContext,
   field = "to",
-): Promise<Prepared> {
+): Prepared {
   const to = normalizePhone(input.to, region, field);
-  const category = input.category ?? template?.category ?? "transactional";
-  assertConsent(consent(to, category), field);
-  const variables = input.variables ?? {};
-  let body = input.message ?? "";
-  const source = template?.body ?? (input.variables ? body : null);
-  if (source !== null) {
-    assertNoMissingVariables({ body: source }, variables);
-    body = renderTemplate({ body: source }, variables).body ?? "";
-  }
-  assertSmsLength(body, template ? "template_id" : "message");
-  const { segments, encoding } = countSegments(body);
-  const schedule = scheduleFields("sms", category, to, input.send_at, now, quiet(to));
+  const composed = composeMessage({
+    id: randomUUID(),
+    orgId: ctx.orgId,
+    channel: "sms",
+    to,
+    category: input.category ?? template?.category ?? "transactional",
+    template,
+    inline: { body: input.message },
+    variables: input.variables,
+    consent,
+    price,
+    at: when(input.send_at, now),
+    now,
+    quiet: quiet(to),
+    fields: { to: field },
+  });
   return {
-    quietHours: schedule.quietHours,
+    quietHours: composed.quietHours,
     row: {
-      orgId: ctx.orgId,
-      channel: "sms",
-      to,
-      body,
-      segments,
-      encoding,
-      category,
-      templateId: template?.id ?? null,
-      templateVersion: template?.version ?? null,
-      variables: template ? variables : null,
+      ...composed.row,
+      variables: template ? (input.variables ?? {}) : null,
       mediaUrls: input.media_urls ?? null,
       metadata: input.metadata ?? null,
-      estimatedCost: price ? Number((segments * price.cost).toFixed(6)) : null,
-      currency: price?.currency ?? null,
-      ...schedule.fields,
     },
   };
 }
