@@ -51,6 +51,7 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().int().positive().default(100),
   API_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(64),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   API_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   DELIVERY_POLL_AFTER_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
@@ -66,6 +67,8 @@ export interface Config {
   appUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Connections this process opens to Postgres at most. */
+  databasePoolSize: number;
   databaseMode: "postgres" | "pglite";
   jobsMode: "inngest" | "embedded";
   authSecret: string;
@@ -149,6 +152,7 @@ export function config(): Config {
     appUrl: env.APP_URL?.replace(/\/$/, ""),
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     databaseMode: env.DATABASE_URL ? "postgres" : "pglite",
     jobsMode,
     authSecret: persistedSecret(dataDir, "auth-secret", env.AUTH_SECRET, 48),

@@ -13,7 +13,7 @@
 // BENCH_API_DB: postgres | pglite | both (both); BENCH_API_RATE (300 req/s);
 // BENCH_API_SECONDS (60); BENCH_API_CONNECTIONS (64); BENCH_API_TIMEOUT_MS (10000);
 // BENCH_API_PORT (3190); BENCH_API_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres);
-// BENCH_OUT (bench/api-results.json). Run it with nothing else running: 2 cores.
+// BENCH_OUT (bench/api-results.json); BENCH_API_NODE_ARGS (node flags for the app). Run it with nothing else running: 2 cores.
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -193,7 +193,9 @@ async function benchOne(db: "postgres" | "pglite"): Promise<Result[]> {
     .trim()
     .split("\n")
     .pop() as string;
-  const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/start.ts"], {
+  // BENCH_API_NODE_ARGS: extra node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [...nodeArgs, "scripts/start.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "ignore", "inherit"],

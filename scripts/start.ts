@@ -50,7 +50,9 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, [path.join(root, "scripts", "server.mjs")], {
+// Profiling flags given to this process (node --cpu-prof …) go on to the server it starts.
+const profiling = process.execArgv.filter((a) => a.startsWith("--cpu-prof") || a.startsWith("--heap-prof"));
+const server = spawn(process.execPath, [...profiling, path.join(root, "scripts", "server.mjs")], {
   cwd: root,
   stdio: "inherit",
   env: { ...process.env, PORT: String(env.PORT) },

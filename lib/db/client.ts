@@ -29,7 +29,7 @@ async function open(): Promise<Handle> {
   if (cfg.databaseUrl) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const client = postgres(cfg.databaseUrl, { max: 10, onnotice: () => {} });
+    const client = postgres(cfg.databaseUrl, { max: cfg.databasePoolSize, onnotice: () => {} });
     const db = drizzle({ client, schema, casing: "snake_case" }) as unknown as Db;
     return { db, mode: "postgres", close: () => client.end({ timeout: 5 }) };
   }
