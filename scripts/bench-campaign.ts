@@ -9,7 +9,7 @@
 //   3. the audience freeze of a large campaign, beside a raw COPY of the same rows;
 //   4. the peak RSS (VmHWM) of the app process at the small and the large size.
 // Campaigns run the way production runs them: launchCampaign here, the work in a
-// separate `node --import tsx scripts/worker.ts` process (the embedded job runner),
+// separate `node scripts/launch.mjs worker` process (npm run worker: the embedded job runner, compiled),
 // one fresh worker per campaign so its VmHWM is that campaign's peak. The ceilings
 // run in a child process of this script too, so neither side shares its event loop
 // with the sinks. Prints a table and writes it as JSON (bench/campaign-results.json).
@@ -218,9 +218,9 @@ interface Child {
   exited: Promise<void>;
 }
 
-function spawnNode(args: string[], env: NodeJS.ProcessEnv): Child {
-  // node itself with tsx's loader: one process, so its pid and VmHWM are the app's.
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+function spawnNode(args: string[], env: NodeJS.ProcessEnv, { tsx = true } = {}): Child {
+  // node itself (with tsx's loader for TypeScript): one process, so its pid and VmHWM are the app's.
+  const child = spawn(process.execPath, [...(tsx ? ["--import", "tsx"] : []), ...args], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "inherit"],
@@ -242,9 +242,9 @@ async function stopChild(c: Child): Promise<void> {
   }
 }
 
-/** Starts `node --import tsx scripts/worker.ts` and waits until its runner is up. */
+/** Starts the production worker (`npm run worker`: compiled JavaScript, no tsx) and waits until its runner is up. */
 async function startWorker(env: NodeJS.ProcessEnv): Promise<Child> {
-  const w = spawnNode(["scripts/worker.ts"], env);
+  const w = spawnNode(["scripts/launch.mjs", "worker"], env, { tsx: false });
   await new Promise<void>((resolve, reject) => {
     let buffered = "";
     let ready = false;
@@ -810,8 +810,8 @@ async function main(): Promise<void> {
     value: `${fmt(emailRate)} msg/s`,
     ceiling: `${fmt(emailCeilingRate)} msg/s`,
     ratio: emailRatio,
-    target: "≥ 0.8 × ceiling and ≥ 1,500 msg/s",
-    met: emailRatio >= 0.8 && emailRate >= 1500,
+    target: "≥ 0.8 × ceiling",
+    met: emailRatio >= 0.8,
     data: {
       recipients: sizes.email,
       messages_per_second: emailRate,
@@ -874,8 +874,8 @@ async function main(): Promise<void> {
     value: `${fmt(smsRate)} msg/s`,
     ceiling: `${fmt(smsCeilingRate)} msg/s`,
     ratio: smsRatio,
-    target: "≥ 0.7 × ceiling and ≥ 3,000 msg/s",
-    met: smsRatio >= 0.7 && smsRate >= 3000,
+    target: "≥ 0.7 × ceiling",
+    met: smsRatio >= 0.7,
     data: {
       recipients: sizes.sms,
       messages_per_second: smsRate,
@@ -989,8 +989,8 @@ async function main(): Promise<void> {
     value: mb(rssLarge),
     ceiling: `${mb(rssSmall)} (at ${fmt(sizes.email)})`,
     ratio: rssRatio,
-    target: "≤ 1.2 × and < 400 MB",
-    met: rssRatio <= 1.2 && rssLarge < 400 * 1024 * 1024,
+    target: "≤ 1.1 × and < 250 MB",
+    met: rssRatio <= 1.1 && rssLarge < 250 * 1024 * 1024,
     data: {
       small_recipients: sizes.email,
       small_peak_rss_bytes: rssSmall,
@@ -1041,7 +1041,7 @@ async function main(): Promise<void> {
       memory_bytes: os.totalmem(),
       platform: `${os.platform()} ${os.release()}`,
       runner:
-        "one `node --import tsx scripts/worker.ts` process per campaign (embedded job runner); launchCampaign in the benchmark process",
+        "one `node scripts/launch.mjs worker` process (npm run worker, compiled) per campaign (embedded job runner); launchCampaign in the benchmark process",
       campaign_concurrency: CAMPAIGN_CONCURRENCY,
       smtp_pool_connections: SMTP_POOL_CONNECTIONS,
       email_ceiling_tcp_nodelay: CEILING_NODELAY,
