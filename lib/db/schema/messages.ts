@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -94,6 +95,10 @@ export const messages = pgTable(
   (t) => [
     index("messages_org_created_idx").on(t.orgId, t.createdAt, t.id),
     index("messages_org_status_idx").on(t.orgId, t.status),
+    // Micro-batching: an organisation's due, never-tried single sends, in order, apart from its campaigns' queues.
+    index("messages_single_queued_idx")
+      .on(t.orgId, t.createdAt)
+      .where(sql`${t.campaignId} is null and ${t.status} = 'queued' and ${t.attemptCount} = 0`),
     index("messages_provider_message_idx").on(t.providerId, t.providerMessageId),
     index("messages_status_scheduled_idx").on(t.status, t.scheduledAt),
     index("messages_batch_idx").on(t.batchId),

@@ -56,7 +56,14 @@ export async function sendCampaignBatch(campaignId: string, batchSize = BATCH_SI
       if (status !== "running") return { state: "stopped", status: status ?? "missing", sent };
     }
     const group = await deliverGroup(
-      { campaignId, limit: Math.min(CAMPAIGN_CONCURRENCY, size - claimed), orphanedBefore, now },
+      {
+        campaignId,
+        limit: Math.min(CAMPAIGN_CONCURRENCY, size - claimed),
+        orphanedBefore,
+        now,
+        // Orphans (a crashed run's messages) are looked for once per batch, in its first group.
+        orphans: claimed === 0,
+      },
       { concurrency: CAMPAIGN_CONCURRENCY },
     );
     if (group.claimed === 0) break;

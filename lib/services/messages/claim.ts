@@ -28,7 +28,14 @@ export type GroupTarget =
        */
       siblings?: { orgId: string; limit: number; now?: Date };
     }
-  | { campaignId: string; limit: number; orphanedBefore: Date; now?: Date };
+  | {
+      campaignId: string;
+      limit: number;
+      orphanedBefore: Date;
+      now?: Date;
+      /** Look for orphans too (default): a batch asks once, in its first group. */
+      orphans?: boolean;
+    };
 
 export interface ClaimedMessage {
   message: Message;
@@ -37,8 +44,8 @@ export interface ClaimedMessage {
 }
 
 /**
- * Claims a group in one statement (two with siblings): queued → sending (and
- * due scheduled ones), with the attempt counted. Rows are locked with SKIP
+ * Claims a group in a few statements (one per kind of row): queued → sending
+ * (and due scheduled ones), with the attempt counted. Rows are locked with SKIP
  * LOCKED, so two workers never claim the same message. Messages found
  * `sending` belong to a run that died during its provider call: a campaign's,
  * and named ones given `orphanedBefore`, are taken once idle past it (without
@@ -47,61 +54,62 @@ export interface ClaimedMessage {
 export async function claimGroup(db: Executor, target: GroupTarget): Promise<ClaimedMessage[]> {
   if ("ids" in target && target.ids.length === 0) return [];
   const previous = sql<Message["status"]>`${messages.status}`.as("previous_status");
-  const candidates =
-    "ids" in target
-      ? db
-          .select({ id: sql<string>`${messages.id}`.as("claim_id"), previous })
-          .from(messages)
-          .where(
-            and(
-              inArray(messages.id, target.ids),
-              target.orphanedBefore
-                ? or(
-                    inArray(messages.status, ["queued", "scheduled"]),
-                    and(eq(messages.status, "sending"), lte(messages.sendingAt, target.orphanedBefore)),
-                  )
-                : inArray(messages.status, ["queued", "scheduled", "sending"]),
-            ),
-          )
-          .for("update")
-      : db
-          .select({ id: sql<string>`${messages.id}`.as("claim_id"), previous })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.campaignId, target.campaignId),
-              or(
-                eq(messages.status, "queued"),
-                and(eq(messages.status, "sending"), lte(messages.sendingAt, target.orphanedBefore)),
-                and(eq(messages.status, "scheduled"), lte(messages.scheduledAt, target.now ?? new Date())),
-              ),
-            ),
-          )
-          .orderBy(sql`case when ${messages.status} = 'sending' then 0 else 1 end`, asc(messages.id))
-          .limit(target.limit)
-          .for("update", { skipLocked: true });
-  const claimed = await claimRows(db, candidates.as("claim"));
-  if ("ids" in target && target.siblings && target.siblings.limit > 0) {
-    const { orgId, limit, now } = target.siblings;
-    const siblings = db
+  const candidates = (where: SQL | undefined) =>
+    db
       .select({ id: sql<string>`${messages.id}`.as("claim_id"), previous })
       .from(messages)
-      .where(
+      .where(where);
+  const claimed: ClaimedMessage[] = [];
+  if ("ids" in target) {
+    const named = candidates(
+      and(
+        inArray(messages.id, target.ids),
+        target.orphanedBefore
+          ? or(
+              inArray(messages.status, ["queued", "scheduled"]),
+              and(eq(messages.status, "sending"), lte(messages.sendingAt, target.orphanedBefore)),
+            )
+          : inArray(messages.status, ["queued", "scheduled", "sending"]),
+      ),
+    ).for("update");
+    claimed.push(...(await claimRows(db, named.as("claim"))));
+    if (target.siblings && target.siblings.limit > 0) {
+      // Served in order by the partial index messages_single_queued_idx, however many
+      // campaign messages of the organisation are queued beside them.
+      const siblings = candidates(
         and(
-          eq(messages.orgId, orgId),
+          eq(messages.orgId, target.siblings.orgId),
           isNull(messages.campaignId),
+          eq(messages.status, "queued"),
           eq(messages.attemptCount, 0),
           notInArray(messages.id, target.ids),
-          or(
-            eq(messages.status, "queued"),
-            and(eq(messages.status, "scheduled"), lte(messages.scheduledAt, now ?? new Date())),
-          ),
         ),
       )
-      .orderBy(asc(messages.createdAt))
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    claimed.push(...(await claimRows(db, siblings.as("claim"))));
+        .orderBy(asc(messages.createdAt))
+        .limit(target.siblings.limit)
+        .for("update", { skipLocked: true });
+      claimed.push(...(await claimRows(db, siblings.as("claim"))));
+    }
+  } else {
+    // A campaign's orphans first, then queued, then due scheduled messages: one
+    // index range each (campaign, status), read only as far as the group needs —
+    // no sort over the campaign's whole queue, so a claim costs the same at 100
+    // and at 1,000,000 recipients.
+    const parts = [
+      ...(target.orphans === false
+        ? []
+        : [and(eq(messages.status, "sending"), lte(messages.sendingAt, target.orphanedBefore))]),
+      eq(messages.status, "queued"),
+      and(eq(messages.status, "scheduled"), lte(messages.scheduledAt, target.now ?? new Date())),
+    ];
+    for (const part of parts) {
+      const room = target.limit - claimed.length;
+      if (room <= 0) break;
+      const next = candidates(and(eq(messages.campaignId, target.campaignId), part))
+        .limit(room)
+        .for("update", { skipLocked: true });
+      claimed.push(...(await claimRows(db, next.as("claim"))));
+    }
   }
   return claimed.sort((a, b) => rank(a) - rank(b) || (a.message.id < b.message.id ? -1 : 1));
 }

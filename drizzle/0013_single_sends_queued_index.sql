@@ -1,0 +1,1 @@
+CREATE INDEX "messages_single_queued_idx" ON "messages" USING btree ("org_id","created_at") WHERE "messages"."campaign_id" is null and "messages"."status" = 'queued' and "messages"."attempt_count" = 0;
