@@ -140,7 +140,7 @@ describe("micro-batching of single sends", () => {
     await runDueJobs(8);
     let [job] = await jobsOf([id]);
     expect(job?.status).toBe("pending");
-    expect((job?.steps as { deliver?: { status: string } }).deliver?.status).toBe("in_flight");
+    expect((job?.steps as { deliver?: { status: string } } | undefined)?.deliver?.status).toBe("in_flight");
     expect((await db.select().from(messageAttempts).where(eq(messageAttempts.messageId, id))).length).toBe(0);
 
     // That run died: the message has been `sending` for longer than a lease. The waiting run takes it
