@@ -167,9 +167,10 @@ describe("delivering outgoing webhooks", () => {
     await drainJobs();
     const got = at(path);
     const wh = new Webhook(endpoint.secret);
-    const bodies = got.map(
-      (r) => wh.verify(r.text, headersOf(r)) as { type: string; data: Record<string, unknown> },
-    );
+    // Deliveries may arrive in either order (they go concurrently); `sequence` orders them.
+    const bodies = got
+      .map((r) => wh.verify(r.text, headersOf(r)) as { type: string; data: Record<string, unknown> })
+      .sort((a, b) => Number(a.data.sequence) - Number(b.data.sequence));
     expect(bodies.map((b) => b.type)).toEqual(["message.queued", "message.sent"]);
     expect(bodies[1]?.data).toMatchObject({
       id: sent.json.id,
