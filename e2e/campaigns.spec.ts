@@ -71,7 +71,10 @@ test("import a CSV with a progress bar, build a campaign in the wizard, launch i
   // The campaign's emails reached the outbox, each rendered for its own reader (which ones are
   // on the first page depends on the order the worker's groups finished in).
   await expect(
-    page.getByTestId("outbox-email-subject").filter({ hasText: /^News for Reader, \d+$/ }).first(),
+    page
+      .getByTestId("outbox-email-subject")
+      .filter({ hasText: /^News for Reader, \d+$/ })
+      .first(),
   ).toBeVisible();
 });
 
