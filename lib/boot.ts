@@ -18,14 +18,16 @@ export async function boot(): Promise<void> {
   }
   await getDb();
   const url = cfg.appUrl ?? `http://localhost:${process.env.PORT ?? cfg.port}`;
-  const lines = [`Switchboard is running at ${url} (database: ${cfg.databaseMode}, jobs: ${cfg.jobsMode})`];
+  const lines = [
+    `Switchboard is running at ${url} (database: ${cfg.databaseMode}, jobs: ${cfg.jobsMode}${cfg.jobsMode === "embedded" && !cfg.webRunsJobs ? ", run by npm run worker" : ""})`,
+  ];
   if (cfg.databaseMode === "pglite") {
     announceServer(Number(process.env.PORT ?? cfg.port));
     await seedDemo();
     const creds = await demoCredentials();
     if (creds) lines.push(`Sign in at ${url}/login as ${creds.email} with password ${creds.password}`);
   }
-  if (cfg.jobsMode === "embedded") {
+  if (cfg.jobsMode === "embedded" && cfg.webRunsJobs) {
     const { startRunner } = await import("@/lib/jobs/runner");
     const { functions } = await import("@/inngest");
     startRunner(functions);

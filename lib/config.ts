@@ -58,6 +58,8 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(30),
   EGRESS_ALLOW_PRIVATE: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1"]).default("0")),
   TRUST_PROXY: z.coerce.number().int().min(0).max(32).default(0),
+  JOB_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(250),
+  WEB_RUNS_JOBS: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1"]).default("1")),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -99,6 +101,14 @@ export interface Config {
    * 0: the client is the TCP peer and X-Forwarded-For is ignored.
    */
   trustProxy: number;
+  /**
+   * Whether `npm start` also runs the embedded job runner (delivery, campaigns,
+   * crons). 0 on Postgres: the web process only accepts, and `npm run worker`
+   * processes deliver, so delivery never runs on a request's thread.
+   */
+  webRunsJobs: boolean;
+  /** How often the embedded runner looks for due jobs when nothing woke it. */
+  jobPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +125,11 @@ export function parseEnv(env: Record<string, string | undefined>): Env {
     throw new ConfigError(
       result.error.issues.map((issue) => `${issue.path.join(".") || "(env)"}: ${issue.message}`),
     );
+  }
+  if (result.data.WEB_RUNS_JOBS === "0" && !result.data.DATABASE_URL) {
+    throw new ConfigError([
+      "WEB_RUNS_JOBS: 0 needs DATABASE_URL (Postgres): the embedded database admits one process, so its jobs run in the web process",
+    ]);
   }
   return result.data;
 }
@@ -175,6 +190,8 @@ export function config(): Config {
     jobLeaseSeconds: env.JOB_LEASE_SECONDS,
     egressAllowPrivate: env.EGRESS_ALLOW_PRIVATE === "1",
     trustProxy: env.TRUST_PROXY,
+    webRunsJobs: env.WEB_RUNS_JOBS === "1",
+    jobPollMs: env.JOB_POLL_MS,
   };
   return cached;
 }

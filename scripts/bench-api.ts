@@ -13,7 +13,10 @@
 // BENCH_API_DB: postgres | pglite | both (both); BENCH_API_RATE (300 req/s);
 // BENCH_API_SECONDS (60); BENCH_API_CONNECTIONS (64); BENCH_API_TIMEOUT_MS (10000);
 // BENCH_API_PORT (3190); BENCH_API_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres);
-// BENCH_OUT (bench/api-results.json); BENCH_API_NODE_ARGS (node flags for the app). Run it with nothing else running: 2 cores.
+// BENCH_OUT (bench/api-results.json); BENCH_API_NODE_ARGS (node flags for the app);
+// BENCH_API_WORKERS (Postgres: worker processes that deliver, 1; the web process then runs
+// with WEB_RUNS_JOBS=0, so delivery is not on a request's thread; 0 keeps the embedded
+// runner in the web process). Run it with nothing else running: 2 cores.
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -33,6 +36,7 @@ const ADMIN_URL = process.env.BENCH_API_ADMIN_URL ?? "postgres://postgres@127.0.
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, "bench", "api-results.json");
 const WHICH = process.env.BENCH_API_DB ?? "both";
 const TARGET_P99 = { postgres: 100, pglite: 250 } as const;
+const WORKERS = Number(process.env.BENCH_API_WORKERS ?? 1);
 
 interface Result {
   label: string;
@@ -195,6 +199,26 @@ async function benchOne(db: "postgres" | "pglite"): Promise<Result[]> {
     .pop() as string;
   // BENCH_API_NODE_ARGS: extra node flags for the app, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const workers: ChildProcess[] = [];
+  if (db === "postgres" && WORKERS > 0) {
+    env.WEB_RUNS_JOBS = "0";
+    for (let i = 0; i < WORKERS; i++) {
+      const w = spawn(process.execPath, ["scripts/launch.mjs", "worker"], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+        detached: true,
+      });
+      await new Promise<void>((resolve, reject) => {
+        w.stdout?.on("data", (c: Buffer) => {
+          if (c.toString().includes("running background jobs")) resolve();
+        });
+        w.on("exit", (code) => reject(new Error(`a worker exited with ${code}`)));
+      });
+      w.stdout?.resume();
+      workers.push(w);
+    }
+  }
   const app = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [...nodeArgs, "scripts/start.ts"], {
     cwd: ROOT,
     env,
@@ -227,7 +251,9 @@ async function benchOne(db: "postgres" | "pglite"): Promise<Result[]> {
         JSON.stringify({ to: "+12025550100", message: "warm-up", category: "transactional" }),
       );
     }
-    console.log(`${db}: ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} connections…`);
+    console.log(
+      `${db}: ${RATE} req/s for ${SECONDS} s over ${CONNECTIONS} connections, ${workers.length ? `delivery in ${workers.length} worker process(es)` : "delivery in the web process"}…`,
+    );
     const health = await openLoop(`${db} GET /api/health`, () => ({
       method: "GET",
       path: "/api/health",
@@ -245,13 +271,15 @@ async function benchOne(db: "postgres" | "pglite"): Promise<Result[]> {
     }));
     return [health, send];
   } finally {
-    if (app.pid) process.kill(-app.pid, "SIGTERM");
+    for (const child of [app, ...workers]) if (child.pid) process.kill(-child.pid, "SIGTERM");
     await sleep(2000);
-    if (app.pid && app.exitCode === null) {
-      try {
-        process.kill(-app.pid, "SIGKILL");
-      } catch {
-        /* gone */
+    for (const child of [app, ...workers]) {
+      if (child.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          /* gone */
+        }
       }
     }
     if (dbName) {

@@ -14,6 +14,10 @@ interface Handle {
   mode: "postgres" | "pglite";
   migrated?: Promise<void>;
   close(): Promise<void>;
+  /** Postgres only: LISTEN on a channel of its own connection (reconnected by the driver). */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** Postgres only: NOTIFY a channel, outside any transaction. */
+  notify?(channel: string): Promise<void>;
 }
 
 // One handle per process. Next.js may evaluate this module in several bundles
@@ -31,7 +35,18 @@ async function open(): Promise<Handle> {
     const { drizzle } = await import("drizzle-orm/postgres-js");
     const client = postgres(cfg.databaseUrl, { max: cfg.databasePoolSize, onnotice: () => {} });
     const db = drizzle({ client, schema, casing: "snake_case" }) as unknown as Db;
-    return { db, mode: "postgres", close: () => client.end({ timeout: 5 }) };
+    return {
+      db,
+      mode: "postgres",
+      close: () => client.end({ timeout: 5 }),
+      listen: async (channel, onNotify) => {
+        const { unlisten } = await client.listen(channel, () => onNotify());
+        return unlisten;
+      },
+      notify: async (channel) => {
+        await client.notify(channel, "");
+      },
+    };
   }
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
@@ -62,6 +77,23 @@ export async function getDb(): Promise<Db> {
 
 export async function databaseMode(): Promise<"postgres" | "pglite"> {
   return (await handle()).mode;
+}
+
+/**
+ * Calls `onNotify` whenever another process NOTIFYs `channel` (Postgres; on
+ * PGlite there is no other process, and this does nothing).
+ */
+export async function listenDb(channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  const h = await handle();
+  return (await h.listen?.(channel, onNotify)) ?? (async () => {});
+}
+
+/**
+ * NOTIFYs `channel` for the processes that listen on it (Postgres; nothing on
+ * PGlite), on the database this process already has open (never opening one).
+ */
+export async function notifyDb(channel: string): Promise<void> {
+  await holder.__switchboardDb?.notify?.(channel);
 }
 
 export async function closeDb(): Promise<void> {

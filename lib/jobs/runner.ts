@@ -2,7 +2,7 @@ import { Cron } from "croner";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { DefinedFunction, Steps } from "@/inngest/define";
 import { config } from "@/lib/config";
-import { getDb } from "@/lib/db";
+import { getDb, listenDb, notifyDb } from "@/lib/db";
 import { type Job, jobs } from "@/lib/db/schema";
 import { log } from "@/lib/logger";
 import { flowColumns } from "./flow";
@@ -13,7 +13,13 @@ import { jobFunctions, setJobFunctions } from "./functions";
 // instances (or a restarted one) share the queue and a crashed run is resumed;
 // finished steps are memoised in jobs.steps and are not run again.
 
-const POLL_MS = 250;
+/**
+ * Postgres channel on which a process that stored jobs but runs none itself
+ * (WEB_RUNS_JOBS=0) wakes the worker processes, rather than leaving the work to their next poll.
+ */
+const WAKE_CHANNEL = "switchboard_jobs";
+/** Wakes sent within this window go as one NOTIFY. */
+const NOTIFY_COALESCE_MS = 5;
 /** Advisory lock key that serialises claims (so concurrency limits hold across instances). */
 const CLAIM_LOCK = 0x5b_10b5;
 const leaseMs = () => config().jobLeaseSeconds * 1000;
@@ -252,7 +258,12 @@ export async function drainJobs(maxRounds = 100): Promise<void> {
 }
 
 const state = globalThis as typeof globalThis & {
-  __switchboardRunner?: { timer: NodeJS.Timeout; busy: boolean; again: boolean };
+  __switchboardRunner?: {
+    timer: NodeJS.Timeout;
+    busy: boolean;
+    again: boolean;
+    unlisten?: Promise<() => Promise<void>>;
+  };
 };
 
 async function loop(): Promise<void> {
@@ -281,15 +292,19 @@ async function loop(): Promise<void> {
 export function startRunner(functions?: readonly DefinedFunction[]): void {
   if (functions) setJobFunctions(functions);
   if (state.__switchboardRunner) return;
-  const timer = setInterval(() => void loop(), POLL_MS);
+  const timer = setInterval(() => void loop(), config().jobPollMs);
   timer.unref();
-  state.__switchboardRunner = { timer, busy: false, again: false };
+  // Other processes' wakes (Postgres LISTEN; nothing on PGlite, where there are none).
+  const unlisten = listenDb(WAKE_CHANNEL, () => wakeRunner());
+  unlisten.catch((e) => log.warn("the runner could not listen for wakes; it polls", { error: e }));
+  state.__switchboardRunner = { timer, busy: false, again: false, unlisten };
   void loop();
 }
 
 export function stopRunner(): void {
   const s = state.__switchboardRunner;
   if (s) clearInterval(s.timer);
+  void s?.unlisten?.then((off) => off()).catch(() => {});
   state.__switchboardRunner = undefined;
 }
 
@@ -301,9 +316,23 @@ export async function stopRunnerGracefully(timeoutMs = 10_000): Promise<void> {
   while (s?.busy && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 }
 
-/** Runs soon after new work arrives, rather than at the next poll. */
+let notifyTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Runs soon after new work arrives, rather than at the next poll: this
+ * process's runner, or — when this process runs none (WEB_RUNS_JOBS=0) — the
+ * worker processes', told over Postgres NOTIFY (wakes of a few milliseconds go as one).
+ */
 export function wakeRunner(): void {
-  if (state.__switchboardRunner) setImmediate(() => void loop());
+  if (state.__switchboardRunner) {
+    setImmediate(() => void loop());
+    return;
+  }
+  if (notifyTimer || config().webRunsJobs) return;
+  notifyTimer = setTimeout(() => {
+    notifyTimer = undefined;
+    notifyDb(WAKE_CHANNEL).catch((e) => log.warn("could not wake the worker processes", { error: e }));
+  }, NOTIFY_COALESCE_MS);
 }
 
 /** Jobs per status, for /api/health. */

@@ -34,7 +34,8 @@ export async function healthReport() {
       mode: cfg.jobsMode,
       ...(cfg.jobsMode === "embedded"
         ? {
-            runner: jobs.runner_started ? "running" : "stopped",
+            // WEB_RUNS_JOBS=0: this process only accepts; `npm run worker` processes run the jobs.
+            runner: jobs.runner_started ? "running" : cfg.webRunsJobs ? "stopped" : "worker",
             pending: jobs.pending ?? 0,
             running: jobs.running ?? 0,
             failed: jobs.failed ?? 0,

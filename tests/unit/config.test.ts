@@ -43,6 +43,13 @@ describe("configuration", () => {
     }
   });
 
+  it("lets the web process leave jobs to workers only on Postgres", () => {
+    expect(parseEnv({}).WEB_RUNS_JOBS).toBe("1");
+    expect(parseEnv({ WEB_RUNS_JOBS: "0", DATABASE_URL: "postgres://db/x" }).WEB_RUNS_JOBS).toBe("0");
+    expect(() => parseEnv({ WEB_RUNS_JOBS: "0" })).toThrow(/WEB_RUNS_JOBS: 0 needs DATABASE_URL/);
+    expect(() => parseEnv({ WEB_RUNS_JOBS: "no", DATABASE_URL: "postgres://db/x" })).toThrow(/WEB_RUNS_JOBS/);
+  });
+
   it("treats empty strings as unset and accepts hex or base64 keys", () => {
     expect(parseEnv({ DATABASE_URL: "", PORT: "8080" }).PORT).toBe(8080);
     expect(parseEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);

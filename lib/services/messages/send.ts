@@ -194,6 +194,19 @@ function prepareSms(
   };
 }
 
+/**
+ * The recipients' contact time zones, which only quiet hours use — so only for
+ * marketing SMS (category unset means transactional); an empty map otherwise.
+ */
+async function recipientTimeZones(
+  tx: Executor,
+  orgId: string,
+  phones: string[],
+  category: string | undefined,
+): Promise<Map<string, string>> {
+  return category === "marketing" ? contactTimeZonesByPhone(tx, orgId, phones) : new Map();
+}
+
 async function priceOf(tx: Executor, ctx: Ctx, channel: "email" | "sms") {
   const p = await firstProvider(tx, ctx.orgId, channel);
   return p ? { cost: p.costPerUnit, currency: p.currency } : null;
@@ -220,20 +233,13 @@ export async function sendEmail({
     idempotencyKey,
     requestHash("email.send", input),
     async (tx) => {
-      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
-      const consent = await consentChecker(tx, ctx.orgId, "email", [
-        input.to,
-        ...(input.cc ?? []),
-        ...(input.bcc ?? []),
+      // Independent reads go together (pipelined on one connection on Postgres).
+      const [template, consent, price] = await Promise.all([
+        input.template_id ? activeTemplate(tx, ctx, input.template_id, "email") : null,
+        consentChecker(tx, ctx.orgId, "email", [input.to, ...(input.cc ?? []), ...(input.bcc ?? [])]),
+        priceOf(tx, ctx, "email"),
       ]);
-      const prepared = await prepareEmail(
-        ctx,
-        input,
-        template,
-        await priceOf(tx, ctx, "email"),
-        now,
-        consent,
-      );
+      const prepared = prepareEmail(ctx, input, template, price, now, consent);
       if (resentFrom) prepared.row.resentFrom = resentFrom;
       const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
@@ -266,22 +272,22 @@ export async function sendSms({
     idempotencyKey,
     requestHash("sms.send", input),
     async (tx) => {
-      const org = await getOrganisation(tx, ctx.orgId);
-      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
+      // Independent reads go together (pipelined on one connection on Postgres).
+      const [org, template, price] = await Promise.all([
+        getOrganisation(tx, ctx.orgId),
+        input.template_id ? activeTemplate(tx, ctx, input.template_id, "sms") : null,
+        priceOf(tx, ctx, "sms"),
+      ]);
       const to = normalizePhone(input.to, org.defaultRegion, "to");
-      const consent = await consentChecker(tx, ctx.orgId, "sms", [to]);
-      const zones = await contactTimeZonesByPhone(tx, ctx.orgId, [to]);
+      const [consent, zones] = await Promise.all([
+        consentChecker(tx, ctx.orgId, "sms", [to]),
+        recipientTimeZones(tx, ctx.orgId, [to], input.category ?? template?.category),
+      ]);
       const window = quietWindowOf(org);
-      const prepared = await prepareSms(
-        ctx,
-        input,
-        template,
-        await priceOf(tx, ctx, "sms"),
-        org.defaultRegion,
-        now,
-        consent,
-        (n) => ({ contactTimeZone: zones.get(n), window }),
-      );
+      const prepared = prepareSms(ctx, input, template, price, org.defaultRegion, now, consent, (n) => ({
+        contactTimeZone: zones.get(n),
+        window,
+      }));
       if (resentFrom) prepared.row.resentFrom = resentFrom;
       const [m] = await insertMessages(tx, [prepared]);
       if (!m) throw new AppError("internal_error", "message could not be stored");
@@ -365,15 +371,17 @@ export async function sendEmailBulk({
     idempotencyKey,
     requestHash("email.send-bulk", input),
     async (tx) => {
-      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "email") : null;
-      const price = await priceOf(tx, ctx, "email");
       const addresses = input.recipients.map((r) => emailSchema.safeParse(r.email));
-      const consent = await consentChecker(
-        tx,
-        ctx.orgId,
-        "email",
-        addresses.flatMap((a) => (a.success ? [a.data] : [])),
-      );
+      const [template, price, consent] = await Promise.all([
+        input.template_id ? activeTemplate(tx, ctx, input.template_id, "email") : null,
+        priceOf(tx, ctx, "email"),
+        consentChecker(
+          tx,
+          ctx.orgId,
+          "email",
+          addresses.flatMap((a) => (a.success ? [a.data] : [])),
+        ),
+      ]);
       const stored = await storeBatch(tx, input.recipients.length, async (index) => {
         const r = input.recipients[index];
         const parsed = addresses[index];
@@ -418,9 +426,11 @@ export async function sendSmsBulk({
     idempotencyKey,
     requestHash("sms.send-bulk", input),
     async (tx) => {
-      const org = await getOrganisation(tx, ctx.orgId);
-      const template = input.template_id ? await activeTemplate(tx, ctx, input.template_id, "sms") : null;
-      const price = await priceOf(tx, ctx, "sms");
+      const [org, template, price] = await Promise.all([
+        getOrganisation(tx, ctx.orgId),
+        input.template_id ? activeTemplate(tx, ctx, input.template_id, "sms") : null,
+        priceOf(tx, ctx, "sms"),
+      ]);
       const phones = input.recipients.flatMap((r) => {
         try {
           return [normalizePhone(r.to, org.defaultRegion)];
@@ -428,8 +438,10 @@ export async function sendSmsBulk({
           return [];
         }
       });
-      const consent = await consentChecker(tx, ctx.orgId, "sms", phones);
-      const zones = await contactTimeZonesByPhone(tx, ctx.orgId, phones);
+      const [consent, zones] = await Promise.all([
+        consentChecker(tx, ctx.orgId, "sms", phones),
+        recipientTimeZones(tx, ctx.orgId, phones, input.category ?? template?.category),
+      ]);
       const window = quietWindowOf(org);
       const stored = await storeBatch(tx, input.recipients.length, async (index) => {
         const r = input.recipients[index];
