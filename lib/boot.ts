@@ -27,10 +27,16 @@ export async function boot(): Promise<void> {
     const creds = await demoCredentials();
     if (creds) lines.push(`Sign in at ${url}/login as ${creds.email} with password ${creds.password}`);
   }
-  if (cfg.jobsMode === "embedded" && cfg.webRunsJobs) {
-    const { startRunner } = await import("@/lib/jobs/runner");
+  if (cfg.jobsMode === "embedded") {
     const { functions } = await import("@/inngest");
-    startRunner(functions);
+    if (cfg.webRunsJobs) {
+      const { startRunner } = await import("@/lib/jobs/runner");
+      startRunner(functions);
+    } else {
+      // The jobs this process stores name their functions; worker processes run them.
+      const { setJobFunctions } = await import("@/lib/jobs/functions");
+      setJobFunctions(functions);
+    }
   }
   if (cfg.databaseMode === "postgres" && !process.env.AUTH_SECRET) {
     log.warn("AUTH_SECRET is not set: a secret was generated into DATA_DIR; set it so all instances agree");

@@ -4,7 +4,10 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import * as health from "@/app/api/health/route";
 import * as emailSend from "@/app/api/v1/email/send/route";
+import { boot } from "@/lib/boot";
 import { getDb } from "@/lib/db";
+import { setJobFunctions } from "@/lib/jobs/functions";
+import { runnerStarted } from "@/lib/jobs/runner";
 import { orgSendingToSink } from "../campaign-fixtures";
 import { stopWorkers, switchToOwnDatabase } from "../crash-harness";
 import { call } from "../factories";
@@ -51,6 +54,10 @@ describe.skipIf(!process.env.DATABASE_URL)(
       // Let its first tick (at start) pass, so only a wake can make it look again.
       await new Promise((r) => setTimeout(r, 500));
 
+      // The web process boots as npm start does: no runner, but the functions its jobs name.
+      setJobFunctions(undefined as never);
+      await boot();
+      expect(runnerStarted()).toBe(false);
       const h = await call(health.GET, {});
       expect(h.json.jobs.runner).toBe("worker");
 
