@@ -32,6 +32,19 @@ export async function addMessageEvents(db: Executor, rows: MessageEventRow[]): P
   // The rows go as one jsonb parameter expanded by jsonb_populate_recordset: one
   // statement with one bind parameter, however many rows (campaign freezes write
   // thousands at a time), rather than five parameters a row built by the query builder.
+  const outbox: OutboxRow[] = [];
+  for (const r of rows) {
+    const type = outgoingTypeOf(r.type);
+    if (type) outbox.push({ orgId: r.orgId, type, messageId: r.messageId });
+  }
+  // The events and the outbox rows go together (pipelined on one connection on Postgres).
+  await Promise.all([insertEvents(db, values), writeOutbox(db, outbox)]);
+}
+
+async function insertEvents(
+  db: Executor,
+  values: { orgId: string; messageId: string; type: string; data: unknown; at: Date }[],
+): Promise<void> {
   for (let i = 0; i < values.length; i += CHUNK) {
     const json = JSON.stringify(
       values.slice(i, i + CHUNK).map((v) => ({
@@ -46,12 +59,6 @@ export async function addMessageEvents(db: Executor, rows: MessageEventRow[]): P
       insert into message_events (org_id, message_id, type, data, at)
       select org_id, message_id, type, data, at from jsonb_populate_recordset(null::message_events, ${json}::jsonb)`);
   }
-  const outbox: OutboxRow[] = [];
-  for (const r of rows) {
-    const type = outgoingTypeOf(r.type);
-    if (type) outbox.push({ orgId: r.orgId, type, messageId: r.messageId });
-  }
-  await writeOutbox(db, outbox);
 }
 
 /** Appends an event (status change, opened, clicked, …) to a message's timeline. */

@@ -109,11 +109,37 @@ async function insertMessages(tx: Tx, prepared: Prepared[]): Promise<Message[]> 
  * stored them (embedded mode: their jobs commit with them). Answers what to do
  * after the commit (wake the runner, or send the events to Inngest).
  */
-function requestDelivery(tx: Tx, stored: Message[]): Promise<() => Promise<void>> {
+function requestDelivery(
+  tx: Tx,
+  stored: { id: string; orgId: string; scheduledAt: Date | null }[],
+): Promise<() => Promise<void>> {
   return emitWithin(
     tx,
     stored.map((m) => messageRequested({ id: m.id, orgId: m.orgId, scheduledAt: m.scheduledAt })),
   );
+}
+
+/**
+ * Stores the prepared messages (with their first events) and their delivery
+ * jobs together: the jobs do not depend on the rows, so both go at once
+ * (pipelined on one connection on Postgres) in the caller's transaction.
+ */
+async function storeAndRequest(
+  tx: Tx,
+  prepared: Prepared[],
+): Promise<{ stored: Message[]; afterCommit: () => Promise<void> }> {
+  const [stored, afterCommit] = await Promise.all([
+    insertMessages(tx, prepared),
+    requestDelivery(
+      tx,
+      prepared.map(({ row }) => ({
+        id: row.id as string,
+        orgId: row.orgId,
+        scheduledAt: row.scheduledAt ?? null,
+      })),
+    ),
+  ]);
+  return { stored, afterCommit };
 }
 
 /** One email of a send or a bulk send, through the message composer. */
@@ -241,9 +267,10 @@ export async function sendEmail({
       ]);
       const prepared = prepareEmail(ctx, input, template, price, now, consent);
       if (resentFrom) prepared.row.resentFrom = resentFrom;
-      const [m] = await insertMessages(tx, [prepared]);
+      const { stored, afterCommit: after } = await storeAndRequest(tx, [prepared]);
+      const [m] = stored;
       if (!m) throw new AppError("internal_error", "message could not be stored");
-      afterCommit = await requestDelivery(tx, [m]);
+      afterCommit = after;
       return toMessageJson(m);
     },
   );
@@ -289,9 +316,10 @@ export async function sendSms({
         window,
       }));
       if (resentFrom) prepared.row.resentFrom = resentFrom;
-      const [m] = await insertMessages(tx, [prepared]);
+      const { stored, afterCommit: after } = await storeAndRequest(tx, [prepared]);
+      const [m] = stored;
       if (!m) throw new AppError("internal_error", "message could not be stored");
-      afterCommit = await requestDelivery(tx, [m]);
+      afterCommit = after;
       return toMessageJson(m);
     },
   );
@@ -341,7 +369,7 @@ async function storeBatch(
       rejected.push({ index, reason: reasonOf(e) });
     }
   }
-  const created = await insertMessages(tx, rows);
+  const { stored: created, afterCommit } = await storeAndRequest(tx, rows);
   return {
     answer: {
       batch_id: batchId,
@@ -349,7 +377,7 @@ async function storeBatch(
       rejected,
       messages: created.map((m) => ({ id: m.id, scheduled_at: m.scheduledAt?.toISOString() ?? null })),
     },
-    afterCommit: await requestDelivery(tx, created),
+    afterCommit,
   };
 }
 
