@@ -14,7 +14,7 @@
 // BENCH_API_SECONDS (60); BENCH_API_CONNECTIONS (64); BENCH_API_TIMEOUT_MS (10000);
 // BENCH_API_PORT (3190); BENCH_API_ADMIN_URL (postgres://postgres@127.0.0.1:5432/postgres);
 // BENCH_OUT (bench/api-results.json); BENCH_API_NODE_ARGS (node flags for the app);
-// BENCH_API_WORKERS (Postgres: worker processes that deliver, 1; the web process then runs
+// BENCH_API_WORKERS (Postgres: worker processes that deliver, 0; with 1 or more the web process runs
 // with WEB_RUNS_JOBS=0, so delivery is not on a request's thread; 0 keeps the embedded
 // runner in the web process). Run it with nothing else running: 2 cores.
 
@@ -36,7 +36,7 @@ const ADMIN_URL = process.env.BENCH_API_ADMIN_URL ?? "postgres://postgres@127.0.
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, "bench", "api-results.json");
 const WHICH = process.env.BENCH_API_DB ?? "both";
 const TARGET_P99 = { postgres: 100, pglite: 250 } as const;
-const WORKERS = Number(process.env.BENCH_API_WORKERS ?? 1);
+const WORKERS = Number(process.env.BENCH_API_WORKERS ?? 0);
 
 interface Result {
   label: string;
