@@ -29,9 +29,6 @@ export async function addMessageEvents(db: Executor, rows: MessageEventRow[]): P
     last.set(r.messageId, at);
     return { orgId: r.orgId, messageId: r.messageId, type: r.type, data: r.data ?? null, at: new Date(at) };
   });
-  // The rows go as one jsonb parameter expanded by jsonb_populate_recordset: one
-  // statement with one bind parameter, however many rows (campaign freezes write
-  // thousands at a time), rather than five parameters a row built by the query builder.
   const outbox: OutboxRow[] = [];
   for (const r of rows) {
     const type = outgoingTypeOf(r.type);
@@ -45,6 +42,9 @@ async function insertEvents(
   db: Executor,
   values: { orgId: string; messageId: string; type: string; data: unknown; at: Date }[],
 ): Promise<void> {
+  // The rows go as one jsonb parameter expanded by jsonb_populate_recordset: one
+  // statement with one bind parameter, however many rows (campaign freezes write
+  // thousands at a time), rather than five parameters a row built by the query builder.
   for (let i = 0; i < values.length; i += CHUNK) {
     const json = JSON.stringify(
       values.slice(i, i + CHUNK).map((v) => ({
